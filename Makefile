@@ -1,0 +1,33 @@
+# Longnan: `make run` sets up, builds and serves; `make test` runs every test.
+# Both install what is missing on Debian 12 first (scripts/setup.sh).
+
+PRESET ?= dev
+BIN := build/$(PRESET)/apps/longnan/longnan
+DB ?= sqlite:var/longnan.db
+PORT ?= 8080
+
+.PHONY: setup build web run test bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET)
+	@$(MAKE) --no-print-directory web
+
+web:
+	@bash scripts/web.sh
+
+run: build
+	@test -f var/longnan.db || $(BIN) demo-data --db $(DB)
+	$(BIN) serve --db $(DB) --port $(PORT)
+
+test: build
+	@bash scripts/test.sh $(BIN)
+
+bench: build
+	@bash bench/read_path.sh $(BIN)
+
+clean:
+	rm -rf build web/dist

@@ -1,0 +1,102 @@
+// longnan: one binary for the platform. Subcommands: serve, migrate, demo-data, import,
+// version. Every failure the user can cause ends in one line on stderr and exit code 1.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app.h"
+#include "core/crypto.h"
+#include "db/db.h"
+#include "server/server.h"
+
+namespace {
+
+using longnan::app::Config;
+
+void add_storage_options(CLI::App* command, Config& config) {
+  command->add_option("--db", config.db_url, "database: sqlite:PATH or postgresql://…")
+      ->envname("LONGNAN_DB")
+      ->capture_default_str();
+  command->add_option("--key-file", config.key_file, "key that encrypts personal data (created when absent)")
+      ->envname("LONGNAN_KEY_FILE")
+      ->capture_default_str();
+}
+
+int fail(const std::string& message) {
+  std::cerr << "longnan: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Longnan: e-commerce for mountain villages, from field to doorstep"};
+  cli.require_subcommand(1);
+  cli.failure_message([](const CLI::App*, const CLI::Error& error) {
+    return std::string(error.what()) + " (run longnan --help)\n";
+  });
+
+  Config config;
+  longnan::server::Options server_options;
+  std::string log_level = "info";
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->envname("LONGNAN_LOG_LEVEL");
+
+  auto* serve = cli.add_subcommand("serve", "serve the web app and the API");
+  add_storage_options(serve, config);
+  serve->add_option("--port", server_options.port, "TCP port")->envname("LONGNAN_PORT")->capture_default_str();
+  serve->add_option("--address", server_options.address, "listen address")->envname("LONGNAN_ADDRESS")->capture_default_str();
+  serve->add_option("--threads", server_options.threads, "I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
+  serve->add_option("--pool", config.pool_size, "database connections")->check(CLI::Range(1, 256))->capture_default_str();
+  server_options.static_dir = "web/dist";
+  serve->add_option("--static-dir", server_options.static_dir, "built web app")
+      ->envname("LONGNAN_STATIC_DIR")
+      ->capture_default_str();
+  serve->add_flag("--secure-cookies", config.secure_cookies, "mark cookies Secure (behind HTTPS)");
+
+  auto* migrate = cli.add_subcommand("migrate", "apply database migrations and load reference data");
+  add_storage_options(migrate, config);
+
+  auto* version = cli.add_subcommand("version", "print the version");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return cli.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return cli.exit(help);
+  } catch (const CLI::ParseError& error) {
+    return fail(std::string(error.what()) + " (run longnan --help)");
+  }
+
+  auto level = spdlog::level::from_str(log_level);
+  if (level == spdlog::level::off && log_level != "off") return fail("unknown log level " + log_level);
+  spdlog::set_level(level);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+
+  if (version->parsed()) {
+    std::cout << "longnan " << LONGNAN_VERSION << "\n";
+    return 0;
+  }
+  try {
+    longnan::core::init_crypto();
+    if (migrate->parsed()) {
+      longnan::app::App app(config);
+      std::cout << "schema version " << app.database().schema_version() << "\n";
+      return 0;
+    }
+    if (serve->parsed()) {
+      longnan::app::App app(config);
+      app.start_background();
+      longnan::server::Server server(server_options, app.router(), app.metrics());
+      server.run();
+      return 0;
+    }
+  } catch (const longnan::db::DbError& error) {
+    return fail(error.what());
+  } catch (const std::exception& error) {
+    return fail(error.what());
+  }
+  return 0;
+}

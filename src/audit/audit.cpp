@@ -1,0 +1,118 @@
+#include "audit/audit.h"
+
+#include <boost/json.hpp>
+
+#include "http/export.h"
+#include "http/json.h"
+
+namespace longnan::audit {
+namespace {
+
+std::string json_or_null(const boost::json::value& value) {
+  return value.is_null() ? std::string() : boost::json::serialize(value);
+}
+
+void insert(db::Session& session, const Entry& entry, std::optional<int64_t> actor_id, const std::string& actor_name,
+            const std::string& request_id, int64_t now_ms) {
+  std::string before = json_or_null(entry.before), after = json_or_null(entry.after);
+  session.exec(
+      "INSERT INTO audit_log (platform_id, actor_user_id, actor_name, entity, entity_id, action, before_json, "
+      "after_json, request_id, at) VALUES (:p, :u, :n, :e, :i, :a, :b, :f, :r, :t)",
+      {entry.platform_id ? db::Value(*entry.platform_id) : db::Value(), actor_id ? db::Value(*actor_id) : db::Value(),
+       actor_name, entry.entity, entry.entity_id, entry.action, before.empty() ? db::Value() : db::Value(before),
+       after.empty() ? db::Value() : db::Value(after), request_id, now_ms});
+}
+
+boost::json::value stored_json(const std::optional<std::string>& text) {
+  if (!text || text->empty()) return nullptr;
+  auto parsed = http::parse_json(*text);
+  return parsed ? std::move(parsed.value()) : boost::json::value(*text);
+}
+
+// GET /api/v1/audit-log: the audit trail in the caller's scope, newest first.
+http::Response list(http::Request& request, db::Database& database) {
+  auto principal = http::require_role(request, {core::Role::kAuditor, core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  if (!principal) return http::error_response(request, principal.error());
+  auto page = http::parse_page(request);
+  if (!page) return http::error_response(request, page.error());
+  auto format = http::export_format(request);
+  if (!format) return http::error_response(request, format.error());
+  auto entity_id = http::query_integer(request, "entity_id", 1, INT64_MAX);
+  if (!entity_id) return http::error_response(request, entity_id.error());
+
+  std::string where = " WHERE 1=1";
+  std::vector<db::Value> params;
+  if (!(*principal)->is_city_wide()) {
+    where += " AND platform_id = :p";
+    params.emplace_back(*(*principal)->platform_id);
+  }
+  if (auto entity = request.query_param("entity"); entity && !entity->empty()) {
+    where += " AND entity = :e";
+    params.emplace_back(std::string(*entity));
+  }
+  if (*entity_id) {
+    where += " AND entity_id = :i";
+    params.emplace_back(**entity_id);
+  }
+  const std::string columns =
+      "SELECT id, at, actor_name, entity, entity_id, action, before_json, after_json, request_id, platform_id "
+      "FROM audit_log";
+  boost::json::array items;
+  core::Table table;
+  int64_t total = 0;
+  database.with_session([&](db::Session& session) {
+    total = session.scalar("SELECT COUNT(*) FROM audit_log" + where, params);
+    auto paged = params;
+    std::string limit = " ORDER BY id DESC LIMIT :l OFFSET :o";
+    if (*format) {
+      paged.emplace_back(http::kMaxExportRows);
+      paged.emplace_back(int64_t{0});
+    } else {
+      paged.emplace_back(page->page_size);
+      paged.emplace_back(page->offset());
+    }
+    auto rows = session.query(columns + where + limit, paged);
+    if (*format) table.push_back({"id", "at", "actor", "entity", "entity_id", "action", "before", "after", "request_id"});
+    for (const auto& row : rows) {
+      if (*format) {
+        table.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                         row.text(7), row.text(8)});
+        continue;
+      }
+      items.push_back(boost::json::object{{"id", row.integer(0)},
+                                          {"at", row.integer(1)},
+                                          {"actor_name", row.text(2)},
+                                          {"entity", row.text(3)},
+                                          {"entity_id", row.integer(4)},
+                                          {"action", row.text(5)},
+                                          {"before", stored_json(row.optional_text(6))},
+                                          {"after", stored_json(row.optional_text(7))},
+                                          {"request_id", row.text(8)},
+                                          {"platform_id", row.is_null(9) ? boost::json::value() : row.integer(9)}});
+    }
+  });
+  if (*format) return http::export_response(**format, table, "audit-log");
+  return http::json_response(http::page_body(std::move(items), total, *page));
+}
+
+}  // namespace
+
+void record(db::Session& session, const http::Request& request, const Entry& entry, int64_t now_ms) {
+  std::optional<int64_t> actor_id;
+  std::string actor_name = "system";
+  if (request.principal) {
+    actor_id = request.principal->user_id;
+    actor_name = request.principal->name;
+  }
+  insert(session, entry, actor_id, actor_name, request.request_id, now_ms);
+}
+
+void record_system(db::Session& session, const Entry& entry, const std::string& actor, int64_t now_ms) {
+  insert(session, entry, std::nullopt, actor, "cli", now_ms);
+}
+
+void register_routes(http::Router& router, db::Database& database) {
+  router.add(http::Method::kGet, "/api/v1/audit-log", [&database](http::Request& request) { return list(request, database); });
+}
+
+}  // namespace longnan::audit

@@ -1,0 +1,37 @@
+#include "core/clock.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace longnan::core {
+namespace {
+constexpr int64_t kShanghaiOffsetMs = 8 * 3600 * 1000;
+}
+
+std::string shanghai_date(int64_t epoch_ms) {
+  using namespace std::chrono;
+  auto days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(epoch_ms + kShanghaiOffsetMs)));
+  year_month_day date{days};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+bool parse_date(std::string_view text, int64_t& epoch_ms) {
+  using namespace std::chrono;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int parts[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+  for (int part = 0; part < 3; ++part)
+    for (size_t at = starts[part]; at < starts[part] + lengths[part]; ++at) {
+      if (text[at] < '0' || text[at] > '9') return false;
+      parts[part] = parts[part] * 10 + (text[at] - '0');
+    }
+  year_month_day date{year(parts[0]), month(static_cast<unsigned>(parts[1])), day(static_cast<unsigned>(parts[2]))};
+  if (!date.ok() || parts[0] < 1900 || parts[0] > 2200) return false;
+  epoch_ms = duration_cast<milliseconds>(sys_days(date).time_since_epoch()).count() - kShanghaiOffsetMs;
+  return true;
+}
+
+}  // namespace longnan::core

@@ -1,0 +1,112 @@
+// The database seam: the only code that includes SOCI. Opens SQLite or PostgreSQL from a
+// URL, leases sessions from a pool, runs transactions and the numbered migrations.
+//
+// Thread-safety: Database is thread-safe (the pool hands each caller its own connection).
+// A Session is used by one thread at a time, for the duration of its lease.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/error.h"
+
+namespace longnan::db {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A bound parameter or a fetched column.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+// One fetched row. Columns are addressed by position in the SELECT list.
+class Row {
+ public:
+  explicit Row(std::vector<Value> columns) : columns_(std::move(columns)) {}
+  bool is_null(size_t column) const { return std::holds_alternative<std::monostate>(columns_.at(column)); }
+  int64_t integer(size_t column) const;        // 0 for NULL
+  double real(size_t column) const;            // 0 for NULL
+  std::string text(size_t column) const;       // "" for NULL
+  std::optional<int64_t> optional_integer(size_t column) const;
+  std::optional<std::string> optional_text(size_t column) const;
+  size_t size() const { return columns_.size(); }
+
+ private:
+  std::vector<Value> columns_;
+};
+
+// Thrown when the database cannot be reached or a statement fails for reasons other than
+// the caller's input. The message is for logs and operators, never for HTTP responses.
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by a statement that violates a UNIQUE constraint (the caller may map it to 409).
+class UniqueViolation : public DbError {
+ public:
+  using DbError::DbError;
+};
+
+// A leased connection. SQL uses :name placeholders, bound in order of appearance.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs a statement; returns the number of affected rows.
+  virtual int64_t exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  virtual std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
+  // Runs "INSERT … RETURNING id" and returns the id.
+  int64_t insert(std::string_view sql, const std::vector<Value>& params = {});
+  // One integer from a scalar query (0 when no row).
+  int64_t scalar(std::string_view sql, const std::vector<Value>& params = {});
+};
+
+struct PoolStats {
+  size_t size = 0;
+  size_t in_use = 0;
+  uint64_t waits = 0;  // leases that had to wait for a free connection
+};
+
+class Database {
+ public:
+  // url: "sqlite:PATH" or "postgresql://…". Throws DbError with one readable line when the
+  // URL is malformed or the database cannot be reached.
+  static std::unique_ptr<Database> open(const std::string& url, size_t pool_size);
+  virtual ~Database() = default;
+
+  virtual Dialect dialect() const = 0;
+  virtual PoolStats pool_stats() const = 0;
+
+  // Runs `work` on a leased session without a transaction (single statements, reads).
+  virtual void with_session(const std::function<void(Session&)>& work) = 0;
+
+  // Runs `work` in a transaction: committed when it returns an ok Status, rolled back when it
+  // returns an error or throws (the exception is rethrown). SQLite takes the write lock up
+  // front (BEGIN IMMEDIATE) so two writers never deadlock upgrading a read lock.
+  core::Status transaction(const std::function<core::Status(Session&)>& work);
+  // A transaction whose work cannot fail other than by throwing: committed unless it throws.
+  void write(const std::function<void(Session&)>& work);
+
+  // Applies every embedded migration not yet applied, in order, each in its own
+  // transaction. Safe to call from several processes at once. Returns how many ran.
+  int migrate();
+  // Highest applied migration version (0 for an empty database).
+  int schema_version();
+
+ protected:
+  virtual void begin(Session& session) = 0;
+};
+
+// Translates a migration written for both databases: {{pk}} becomes the dialect's
+// auto-increment primary key.
+std::string translate_sql(std::string_view sql, Dialect dialect);
+
+}  // namespace longnan::db

@@ -1,0 +1,86 @@
+// Numbered, forward-only migrations (migrations/NNNN_name.sql, compiled into the binary).
+#include <algorithm>
+#include <chrono>
+#include <span>
+#include <string>
+
+#include "core/embedded.h"
+#include "db/db.h"
+
+namespace longnan {
+std::span<const core::EmbeddedFile> migration_files();  // generated, see src/db/CMakeLists.txt
+}
+
+namespace longnan::db {
+namespace {
+
+// Splits a migration into statements at semicolons that end a line. Migrations keep to
+// that form (no semicolons at line ends inside strings or bodies).
+std::vector<std::string> split_statements(const std::string& sql) {
+  std::vector<std::string> statements;
+  std::string current;
+  size_t at = 0;
+  while (at < sql.size()) {
+    size_t end = sql.find('\n', at);
+    if (end == std::string::npos) end = sql.size();
+    std::string line = sql.substr(at, end - at);
+    at = end + 1;
+    std::string trimmed = line;
+    while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\r')) trimmed.pop_back();
+    if (trimmed.starts_with("--")) continue;
+    current += trimmed + "\n";
+    if (!trimmed.empty() && trimmed.back() == ';') {
+      current.erase(current.find_last_of(';'));
+      statements.push_back(current);
+      current.clear();
+    }
+  }
+  if (current.find_first_not_of(" \n\t") != std::string::npos) statements.push_back(current);
+  return statements;
+}
+
+int version_of(std::string_view name) { return std::stoi(std::string(name.substr(0, 4))); }
+
+}  // namespace
+
+int Database::schema_version() {
+  int version = 0;
+  with_session([&](Session& session) {
+    try {
+      version = static_cast<int>(session.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    } catch (const DbError&) {
+      version = 0;  // no schema_migrations table yet
+    }
+  });
+  return version;
+}
+
+int Database::migrate() {
+  std::vector<core::EmbeddedFile> files(migration_files().begin(), migration_files().end());
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  with_session([&](Session& session) {
+    session.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at BIGINT NOT NULL)");
+  });
+  int applied = 0;
+  for (const auto& file : files) {
+    int version = version_of(file.name);
+    write([&](Session& session) {
+      // On PostgreSQL a transaction-scoped advisory lock makes concurrent servers take turns.
+      if (dialect() == Dialect::kPostgres) session.exec("SELECT pg_advisory_xact_lock(20130621)");
+      if (session.scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = :v", {int64_t{version}}) > 0)
+        return;
+      for (const auto& statement : split_statements(translate_sql(file.data, dialect()))) session.exec(statement);
+      session.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+                   {int64_t{version}, std::string(file.name),
+                    static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count())});
+      ++applied;
+    });
+  }
+  return applied;
+}
+
+}  // namespace longnan::db

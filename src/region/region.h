@@ -1,0 +1,75 @@
+// Divisions (city → county → township → village, official 12-digit codes), platforms (one
+// per county-level division) and registered households with their personal data
+// encrypted at rest and masked unless the caller's role needs it.
+//
+// Thread-safety: Region is immutable after construction; methods run on any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/csv.h"
+#include "db/db.h"
+#include "http/http.h"
+
+namespace longnan::region {
+
+// Loads Longnan's divisions and creates one platform per county when the divisions table
+// is empty (run after migrations). Returns the number of divisions loaded.
+int load_reference_data(db::Session& session, int64_t now_ms);
+
+// Platform id of the county containing division `code`, if any.
+std::optional<int64_t> platform_of(db::Session& session, const std::string& code);
+
+// Where a village is: names of the village (suffix such as 村委会 dropped), township, county.
+struct Place {
+  std::string village_name;
+  std::string township_name;
+  std::string county_name;
+};
+Place place_of(db::Session& session, const std::string& village_code);
+// Display name of an official village name: "花桥村委会" → "花桥村", "钟楼滩社区居委会" → "钟楼滩社区".
+std::string short_village_name(const std::string& name);
+
+struct NewHousehold {
+  std::string village_code;
+  std::string head_name;
+  std::string members_json = "[]";
+  int64_t member_count = 1;
+  std::string phone;         // may be empty
+  std::string id_card;       // may be empty
+  std::string bank_account;  // may be empty
+  std::string poverty_status = "none";
+};
+
+// Validated insert shared by the API, the importer and the demo data. The error names the
+// field at fault. REQUIRES: inside a transaction.
+core::Result<int64_t> insert_household(db::Session& session, const core::FieldCipher& cipher, const NewHousehold& household,
+                                       int64_t now_ms);
+// Parses one household from a JSON object (API) or a CSV/XLSX row (import).
+core::Result<NewHousehold> household_from_row(const std::vector<std::string>& header, const std::vector<std::string>& row);
+
+class Region {
+ public:
+  Region(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher)
+      : database_(database), clock_(clock), cipher_(cipher) {}
+  void register_routes(http::Router& router);
+
+ private:
+  http::Response list_divisions(http::Request& request);
+  http::Response get_division(http::Request& request);
+  http::Response list_platforms(http::Request& request);
+  http::Response list_households(http::Request& request);
+  http::Response get_household(http::Request& request);
+  http::Response create_household(http::Request& request);
+  http::Response update_household(http::Request& request);
+
+  db::Database& database_;
+  const core::Clock& clock_;
+  const core::FieldCipher& cipher_;
+};
+
+}  // namespace longnan::region

@@ -1,0 +1,122 @@
+#include "server/static_files.h"
+
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "core/crypto.h"
+
+namespace longnan::server {
+namespace {
+
+std::string content_type_for(const std::string& path) {
+  static const std::map<std::string, std::string> kTypes{
+      {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},          {".svg", "image/svg+xml"},
+      {".png", "image/png"},                  {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},                {".webp", "image/webp"},
+      {".ico", "image/x-icon"},               {".woff2", "font/woff2"},
+      {".woff", "font/woff"},                 {".ttf", "font/ttf"},
+      {".txt", "text/plain; charset=utf-8"},  {".map", "application/json"},
+  };
+  auto extension = std::filesystem::path(path).extension().string();
+  auto it = kTypes.find(extension);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+bool compressible(const std::string& content_type) {
+  return content_type.starts_with("text/") || content_type.starts_with("application/json") ||
+         content_type.starts_with("image/svg");
+}
+
+bool accepts_gzip(const http::Request& request) {
+  auto encodings = request.header("accept-encoding");
+  return encodings && encodings->find("gzip") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string gzip(std::string_view data) {
+  z_stream stream{};
+  if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int result = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return result == Z_STREAM_END ? out : std::string();
+}
+
+std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const std::string& relative) {
+  {
+    std::shared_lock lock(mutex_);
+    if (auto it = cache_.find(relative); it != cache_.end()) return it->second;
+  }
+  std::filesystem::path full = std::filesystem::path(root_) / relative;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(full, error)) return nullptr;
+  std::ifstream in(full, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  auto entry = std::make_shared<Entry>();
+  entry->body = contents.str();
+  entry->content_type = content_type_for(relative);
+  entry->etag = "\"" + core::sha256_hex(entry->body).substr(0, 20) + "\"";
+  // Vite names built assets by content hash, so they never change under one name.
+  entry->cache_control =
+      relative.starts_with("assets/") ? "public, max-age=31536000, immutable" : "no-cache";
+  if (compressible(entry->content_type) && entry->body.size() > 512) {
+    std::string compressed = gzip(entry->body);
+    if (!compressed.empty() && compressed.size() < entry->body.size()) entry->gzip_body = std::move(compressed);
+  }
+  std::unique_lock lock(mutex_);
+  cache_[relative] = entry;
+  return entry;
+}
+
+std::optional<http::Response> StaticFiles::serve(const http::Request& request) {
+  if (root_.empty()) return std::nullopt;
+  if (request.method != http::Method::kGet && request.method != http::Method::kHead) return std::nullopt;
+  std::string relative;
+  for (auto segment : http::split_path(request.path)) {
+    if (segment == ".." || segment == "." || segment.find('\\') != std::string_view::npos ||
+        segment.find('\0') != std::string_view::npos)
+      return std::nullopt;
+    if (!relative.empty()) relative += '/';
+    relative += segment;
+  }
+  if (relative.empty()) relative = "index.html";
+  auto entry = load(relative);
+  if (!entry && std::filesystem::path(relative).extension().empty()) {
+    bool admin = relative == "admin" || relative.starts_with("admin/");
+    entry = admin ? load("admin.html") : nullptr;
+    if (!entry) entry = load("index.html");
+  }
+  if (!entry) return std::nullopt;
+
+  http::Response response;
+  response.content_type = entry->content_type;
+  response.headers.emplace_back("ETag", entry->etag);
+  response.headers.emplace_back("Cache-Control", entry->cache_control);
+  response.headers.emplace_back("Vary", "Accept-Encoding");
+  if (auto match = request.header("if-none-match"); match && *match == entry->etag) {
+    response.status = 304;
+    return response;
+  }
+  if (!entry->gzip_body.empty() && accepts_gzip(request)) {
+    response.body = entry->gzip_body;
+    response.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    response.body = entry->body;
+  }
+  return response;
+}
+
+}  // namespace longnan::server

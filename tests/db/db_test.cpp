@@ -1,0 +1,123 @@
+// Storage tests, run on both SQLite and PostgreSQL. PostgreSQL comes from
+// LONGNAN_TEST_PG_URL, which `make test` sets after starting a throwaway cluster; without
+// it the PostgreSQL cases fail rather than skip.
+#include "db/db.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace longnan::db {
+namespace {
+
+std::string url_for(const std::string& backend) {
+  if (backend == "sqlite") {
+    auto path = std::filesystem::temp_directory_path() / ("longnan-db-test-" + std::to_string(::getpid()) + ".db");
+    return "sqlite:" + path.string();
+  }
+  const char* url = std::getenv("LONGNAN_TEST_PG_URL");
+  return url ? url : "";
+}
+
+class DatabaseTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url = url_for(GetParam());
+    ASSERT_FALSE(url.empty()) << "LONGNAN_TEST_PG_URL is not set: run the tests with `make test`";
+    database_ = Database::open(url, 2);
+    database_->migrate();
+    database_->with_session([](Session& session) {
+      session.exec("DROP TABLE IF EXISTS probe");
+      session.exec(translate_sql("CREATE TABLE probe (id {{pk}}, name TEXT UNIQUE, at BIGINT, ratio DOUBLE PRECISION)",
+                                 session.dialect()));
+    });
+  }
+  std::unique_ptr<Database> database_;
+};
+
+TEST_P(DatabaseTest, MigrationsAreForwardOnlyAndIdempotent) {
+  int version = database_->schema_version();
+  EXPECT_GE(version, 1);
+  EXPECT_EQ(database_->migrate(), 0);
+  EXPECT_EQ(database_->schema_version(), version);
+}
+
+TEST_P(DatabaseTest, ValuesRoundTripIncludingLargeIntegersNullsAndUnicode) {
+  database_->with_session([](Session& session) {
+    int64_t id = session.insert("INSERT INTO probe (name, at, ratio) VALUES (:n, :a, :r) RETURNING id",
+                                {std::string("陇南 🌶"), int64_t{1796000000000}, 0.25});
+    auto row = session.query_one("SELECT id, name, at, ratio FROM probe WHERE id = :i", {id});
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->integer(0), id);
+    EXPECT_EQ(row->text(1), "陇南 🌶");
+    EXPECT_EQ(row->integer(2), 1796000000000);
+    EXPECT_DOUBLE_EQ(row->real(3), 0.25);
+    session.exec("INSERT INTO probe (name, at) VALUES (:n, :a)", {Value(), Value()});
+    auto null_row = session.query_one("SELECT name, at FROM probe WHERE name IS NULL");
+    ASSERT_TRUE(null_row);
+    EXPECT_TRUE(null_row->is_null(0));
+    EXPECT_FALSE(null_row->optional_integer(1).has_value());
+    EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM probe"), 2);
+  });
+}
+
+TEST_P(DatabaseTest, TransactionRollsBackOnErrorAndOnException) {
+  auto status = database_->transaction([](Session& session) -> core::Status {
+    session.exec("INSERT INTO probe (name) VALUES ('kept out')");
+    return core::conflict("changed my mind");
+  });
+  EXPECT_FALSE(status.ok());
+  EXPECT_THROW(database_->transaction([](Session& session) -> core::Status {
+    session.exec("INSERT INTO probe (name) VALUES ('thrown out')");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  database_->with_session([](Session& session) { EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM probe"), 0); });
+  EXPECT_TRUE(database_->transaction([](Session& session) {
+    session.exec("INSERT INTO probe (name) VALUES ('committed')");
+    return core::Status();
+  }).ok());
+  database_->with_session([](Session& session) { EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM probe"), 1); });
+}
+
+TEST_P(DatabaseTest, UniqueViolationIsItsOwnError) {
+  database_->with_session([](Session& session) {
+    session.exec("INSERT INTO probe (name) VALUES ('once')");
+    EXPECT_THROW(session.exec("INSERT INTO probe (name) VALUES ('once')"), UniqueViolation);
+    EXPECT_THROW(session.exec("SELECT no_such_column FROM probe"), DbError);
+  });
+}
+
+TEST_P(DatabaseTest, PoolReportsConnections) {
+  auto stats = database_->pool_stats();
+  EXPECT_EQ(stats.size, 2u);
+  EXPECT_EQ(stats.in_use, 0u);
+  database_->with_session([&](Session&) { EXPECT_EQ(database_->pool_stats().in_use, 1u); });
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(DatabaseOpen, BadUrlsFailWithOneReadableLine) {
+  try {
+    Database::open("mysql://nope", 1);
+    FAIL();
+  } catch (const DbError& error) {
+    EXPECT_NE(std::string(error.what()).find("sqlite: or postgresql://"), std::string::npos);
+  }
+  try {
+    Database::open("postgresql://127.0.0.1:1/nothing?connect_timeout=2", 1);
+    FAIL();
+  } catch (const DbError& error) {
+    EXPECT_EQ(std::string(error.what()).find('\n'), std::string::npos);
+  }
+}
+
+TEST(TranslateSql, ReplacesPrimaryKeyPlaceholder) {
+  EXPECT_EQ(translate_sql("id {{pk}}, x", Dialect::kSqlite), "id INTEGER PRIMARY KEY AUTOINCREMENT, x");
+  EXPECT_EQ(translate_sql("id {{pk}}", Dialect::kPostgres), "id BIGSERIAL PRIMARY KEY");
+}
+
+}  // namespace
+}  // namespace longnan::db
