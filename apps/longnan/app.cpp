@@ -7,6 +7,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "catalog/catalog.h"
 #include "http/json.h"
 #include "region/region.h"
 
@@ -15,6 +16,7 @@ namespace longnan::app {
 struct App::Modules {
   std::unique_ptr<auth::Auth> auth;
   std::unique_ptr<region::Region> region;
+  std::unique_ptr<catalog::Catalog> catalog;
 };
 
 void prepare_storage(const Config& config) {
@@ -32,12 +34,17 @@ App::App(const Config& config)
       cipher_(core::FieldCipher::from_key_file(config.key_file)),
       modules_(std::make_unique<Modules>()) {
   database_->migrate();
-  database_->write([&](db::Session& session) { region::load_reference_data(session, clock_.now_ms()); });
+  database_->write([&](db::Session& session) {
+    region::load_reference_data(session, clock_.now_ms());
+    catalog::load_reference_data(session);
+  });
 
   modules_->auth = std::make_unique<auth::Auth>(*database_, clock_, auth::Options{.secure_cookies = config.secure_cookies});
   modules_->auth->register_routes(router_);
   modules_->region = std::make_unique<region::Region>(*database_, clock_, cipher_);
   modules_->region->register_routes(router_);
+  modules_->catalog = std::make_unique<catalog::Catalog>(*database_, clock_);
+  modules_->catalog->register_routes(router_);
   audit::register_routes(router_, *database_);
 
   // GET /healthz: the process is up.
@@ -73,6 +80,6 @@ App::App(const Config& config)
 
 App::~App() = default;
 
-void App::start_background() {}
+void App::start_background() { modules_->catalog->start_index(); }
 
 }  // namespace longnan::app

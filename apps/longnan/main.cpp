@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app.h"
+#include "demo_data.h"
 #include "core/crypto.h"
 #include "db/db.h"
 #include "server/server.h"
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and load reference data");
   add_storage_options(migrate, config);
 
+  auto* demo = cli.add_subcommand("demo-data", "load Longnan's divisions, products and generated demo data into an empty database");
+  add_storage_options(demo, config);
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   try {
@@ -84,6 +88,17 @@ int main(int argc, char** argv) {
     if (migrate->parsed()) {
       longnan::app::App app(config);
       std::cout << "schema version " << app.database().schema_version() << "\n";
+      return 0;
+    }
+    if (demo->parsed()) {
+      longnan::app::App app(config);
+      auto summary = longnan::app::load_demo_data(app.database(), app.cipher(), app.clock().now_ms());
+      if (summary.already_present)
+        std::cout << "demo data present already; nothing changed\n";
+      else
+        std::cout << "loaded " << summary.households << " households, " << summary.stores << " stores, "
+                  << summary.producers << " producers, " << summary.products << " products, " << summary.users
+                  << " demo accounts\n";
       return 0;
     }
     if (serve->parsed()) {

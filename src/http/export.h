@@ -3,7 +3,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/csv.h"
 #include "http/http.h"
@@ -20,5 +22,17 @@ constexpr int64_t kMaxExportRows = 200000;
 
 // `rows` (header first) as an attachment named `basename`.csv / .xlsx.
 Response export_response(ExportFormat format, const core::Table& rows, std::string_view basename);
+
+// Imports: the uploaded table of a CSV (text/csv) or XLSX body, header row first.
+// 415 for other content types; 422 when the file is empty or unreadable.
+core::Result<core::Table> read_upload(const Request& request);
+
+struct RowError {
+  size_t row = 0;  // 1-based line in the file, the header being row 1
+  std::string field;
+  std::string message;
+};
+// 422 listing every row at fault; nothing was imported.
+Response import_error_response(const Request& request, const std::vector<RowError>& errors);
 
 }  // namespace longnan::http
