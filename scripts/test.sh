@@ -37,6 +37,9 @@ for file in "$root"/tests/api/*.test.mjs; do
   LONGNAN_BIN="$bin" LONGNAN_TEST_PG_BASE="$pg_base" LONGNAN_TEST_TMP="$work" node --test "$file"
 done
 
+echo "== web unit tests"
+(cd "$root/web" && npm test --silent)
+
 if [ -d "$root/tests/e2e" ]; then
   echo "== browser tests"
   port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')

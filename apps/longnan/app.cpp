@@ -4,11 +4,14 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "http/json.h"
+#include "sheet/sheet.h"
 #include "region/region.h"
 
 namespace longnan::app {
@@ -31,7 +34,8 @@ void prepare_storage(const Config& config) {
 
 App::App(const Config& config)
     : database_((prepare_storage(config), db::Database::open(config.db_url, config.pool_size))),
-      cipher_(core::FieldCipher::from_key_file(config.key_file)),
+      cipher_(config.key_file.empty() ? core::FieldCipher(core::random_hex(16))
+                                      : core::FieldCipher::from_key_file(config.key_file)),
       modules_(std::make_unique<Modules>()) {
   database_->migrate();
   database_->write([&](db::Session& session) {
@@ -79,6 +83,52 @@ App::App(const Config& config)
 }
 
 App::~App() = default;
+
+ImportResult import_file(App& app, const std::string& kind, const std::string& path, const std::string& county_code) {
+  ImportResult result;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  core::Table table;
+  std::string error;
+  bool read = path.ends_with(".xlsx") ? sheet::read_xlsx(bytes.str(), table, error) : core::parse_csv(bytes.str(), table, error);
+  if (!read || table.size() < 2) {
+    result.errors.push_back({0, "file", read ? "the file needs a header row and at least one data row" : error});
+    return result;
+  }
+  const int64_t now = app.clock().now_ms();
+  auto status = app.database().transaction([&](db::Session& session) -> core::Status {
+    auto platform = session.query_one("SELECT id FROM platforms WHERE county_code = :c", {county_code});
+    if (!platform) {
+      result.errors.push_back({0, "county", "no platform for county code " + county_code});
+      return core::invalid("county", "unknown county");
+    }
+    int64_t platform_id = platform->integer(0);
+    if (kind == "households")
+      result.imported = region::import_households(session, app.cipher(), table, platform_id, now, result.errors);
+    else if (kind == "producers")
+      result.imported = catalog::import_producers(session, table, platform_id, now, result.errors);
+    else
+      result.imported = catalog::import_products(session, table, platform_id, std::nullopt, "import", now, result.errors);
+    if (!result.errors.empty()) return core::invalid("file", "rows have errors");
+    audit::record_system(session, {platform_id, kind.substr(0, kind.size() - 1), 0, "import", nullptr,
+                                   boost::json::object{{"rows", result.imported}, {"file", path}}},
+                         "longnan import", now);
+    return core::Status();
+  });
+  if (!status) result.imported = 0;
+  return result;
+}
+
+std::vector<std::string> route_table() {
+  // The routes are registered by the modules when an App is built: build one on a
+  // throwaway in-memory database with a throwaway key.
+  App app(Config{.db_url = "sqlite::memory:", .key_file = "", .pool_size = 1});
+  std::vector<std::string> lines;
+  for (const auto& route : app.router().routes())
+    lines.push_back(std::string(http::method_name(route.method)) + " " + route.pattern);
+  return lines;
+}
 
 void App::start_background() { modules_->catalog->start_index(); }
 

@@ -4,10 +4,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "db/db.h"
+#include "http/export.h"
 #include "http/http.h"
 #include "http/metrics.h"
 
@@ -15,7 +17,7 @@ namespace longnan::app {
 
 struct Config {
   std::string db_url = "sqlite:var/longnan.db";
-  std::string key_file = "var/secret.key";
+  std::string key_file = "var/secret.key";  // empty: a throwaway key (route listing only)
   size_t pool_size = 8;
   bool secure_cookies = false;
 };
@@ -45,6 +47,16 @@ class App {
   http::Metrics metrics_;
   std::unique_ptr<Modules> modules_;
 };
+
+// "METHOD /pattern" of every route the server answers, without opening a database.
+std::vector<std::string> route_table();
+
+struct ImportResult {
+  size_t imported = 0;
+  std::vector<http::RowError> errors;  // row by row; nothing was imported when not empty
+};
+// `longnan import KIND FILE --county CODE`: households, producers or products.
+ImportResult import_file(App& app, const std::string& kind, const std::string& path, const std::string& county_code);
 
 // Prepares the storage for `config`: makes the directory of a SQLite file.
 void prepare_storage(const Config& config);

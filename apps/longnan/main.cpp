@@ -55,12 +55,28 @@ int main(int argc, char** argv) {
       ->envname("LONGNAN_STATIC_DIR")
       ->capture_default_str();
   serve->add_flag("--secure-cookies", config.secure_cookies, "mark cookies Secure (behind HTTPS)");
+  int header_timeout_s = 10, body_timeout_s = 30;
+  serve->add_option("--header-timeout", header_timeout_s, "seconds a client has to send a request's headers")
+      ->check(CLI::Range(1, 600))->capture_default_str();
+  serve->add_option("--body-timeout", body_timeout_s, "seconds a client has to send a request's body")
+      ->check(CLI::Range(1, 3600))->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and load reference data");
   add_storage_options(migrate, config);
 
   auto* demo = cli.add_subcommand("demo-data", "load Longnan's divisions, products and generated demo data into an empty database");
   add_storage_options(demo, config);
+
+  auto* import = cli.add_subcommand("import", "import households, producers or products of one county from CSV or XLSX (all rows or none)");
+  add_storage_options(import, config);
+  std::string import_kind, import_file, import_county;
+  import->add_option("kind", import_kind, "households, producers or products")
+      ->required()
+      ->check(CLI::IsMember({"households", "producers", "products"}));
+  import->add_option("file", import_file, "a .csv or .xlsx file, header row first")->required()->check(CLI::ExistingFile);
+  import->add_option("--county", import_county, "county code, e.g. 621221 for 成县")->required();
+
+  auto* routes = cli.add_subcommand("routes", "print every HTTP route (METHOD PATTERN), e.g. to check the API description");
 
   auto* version = cli.add_subcommand("version", "print the version");
 
@@ -85,6 +101,10 @@ int main(int argc, char** argv) {
   }
   try {
     longnan::core::init_crypto();
+    if (routes->parsed()) {
+      for (const auto& route : longnan::app::route_table()) std::cout << route << "\n";
+      return 0;
+    }
     if (migrate->parsed()) {
       longnan::app::App app(config);
       std::cout << "schema version " << app.database().schema_version() << "\n";
@@ -101,9 +121,20 @@ int main(int argc, char** argv) {
                   << " demo accounts\n";
       return 0;
     }
+    if (import->parsed()) {
+      longnan::app::App app(config);
+      auto result = longnan::app::import_file(app, import_kind, import_file, import_county);
+      for (const auto& error : result.errors)
+        std::cerr << import_file << ": row " << error.row << ": " << error.field << ": " << error.message << "\n";
+      if (!result.errors.empty()) return fail(std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported");
+      std::cout << "imported " << result.imported << " " << import_kind << "\n";
+      return 0;
+    }
     if (serve->parsed()) {
       longnan::app::App app(config);
       app.start_background();
+      server_options.header_timeout = std::chrono::seconds(header_timeout_s);
+      server_options.body_timeout = std::chrono::seconds(body_timeout_s);
       longnan::server::Server server(server_options, app.router(), app.metrics());
       server.run();
       return 0;

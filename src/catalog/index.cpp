@@ -108,6 +108,7 @@ void Catalog::register_routes(http::Router& router) {
   route(Method::kGet, "/api/v1/producers/{id}", &Impl::get_producer);
   route(Method::kPatch, "/api/v1/producers/{id}", &Impl::update_producer);
   route(Method::kPost, "/api/v1/import/producers", &Impl::import_producers);
+  route(Method::kPost, "/api/v1/import/products", &Impl::import_products);
   route(Method::kGet, "/api/v1/stores", &Impl::list_stores);
   route(Method::kPost, "/api/v1/stores", &Impl::create_store);
   route(Method::kGet, "/api/v1/stores/{id}", &Impl::get_store);

@@ -46,6 +46,7 @@ struct Catalog::Impl {
   http::Response create_producer(http::Request& request);
   http::Response update_producer(http::Request& request);
   http::Response import_producers(http::Request& request);
+  http::Response import_products(http::Request& request);
   http::Response list_stores(http::Request& request);
   http::Response get_store(http::Request& request);
   http::Response create_store(http::Request& request);

@@ -172,9 +172,14 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
   // With q, Xapian ranks; the database filters and the page keeps Xapian's order.
   std::vector<int64_t> ranked;
   bool searching = false;
-  if (auto q = request.query_param("q"); q && !q->empty()) {
-    if (!core::valid_text(*q) || core::utf8_length(*q) > 100)
-      return http::error_response(request, core::invalid("q", "q must be valid text of at most 100 characters"));
+  auto q = request.query_param("q");
+  if (q && !q->empty() && (!core::valid_text(*q) || core::utf8_length(*q) > 100))
+    return http::error_response(request, core::invalid("q", "q must be valid text of at most 100 characters"));
+  if (admin && q && !q->empty()) {
+    // Admin lists cover unlisted products too, which the index does not hold.
+    where += " AND p.name LIKE :q";
+    params.emplace_back("%" + std::string(*q) + "%");
+  } else if (q && !q->empty()) {
     searching = true;
     ranked = index.search(std::string(*q), kMaxSearchHits);
     if (ranked.empty()) return http::json_response(http::page_body({}, 0, *page));
@@ -645,6 +650,29 @@ http::Response Catalog::Impl::listing_events(http::Request& request) {
   });
   if (failure) return http::error_response(request, *failure);
   return http::json_response(boost::json::object{{"items", std::move(items)}});
+}
+
+// POST /api/v1/import/products: a county admin or a store keeper uploads goods (CSV or XLSX), all rows or none.
+http::Response Catalog::Impl::import_products(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kStoreKeeper});
+  if (!principal) return http::error_response(request, principal.error());
+  auto table = http::read_upload(request);
+  if (!table) return http::error_response(request, table.error());
+  const int64_t now = clock.now_ms();
+  std::optional<int64_t> only_store;
+  if ((*principal)->role == core::Role::kStoreKeeper) only_store = (*principal)->store_id.value_or(0);
+  std::vector<http::RowError> errors;
+  size_t imported = 0;
+  auto result = database.transaction([&](db::Session& session) -> core::Status {
+    imported = catalog::import_products(session, *table, *(*principal)->platform_id, only_store, (*principal)->name, now, errors);
+    if (!errors.empty()) return core::invalid("file", "rows have errors");
+    audit::record(session, request,
+                  {(*principal)->platform_id, "product", 0, "import", nullptr, boost::json::object{{"products", imported}}}, now);
+    return core::Status();
+  });
+  if (!errors.empty()) return http::import_error_response(request, errors);
+  if (!result) return http::error_response(request, result.error());
+  return http::json_response(boost::json::object{{"imported", imported}}, 201);
 }
 
 // GET /api/v1/brands: regional public brands with how many listed products each has.

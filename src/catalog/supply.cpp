@@ -1,6 +1,8 @@
 // Producers, stores, the households a store brings along, and certifications.
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "audit/audit.h"
@@ -103,6 +105,28 @@ core::Result<int64_t> insert_producer(db::Session& session, const NewProducer& p
        producer.contact_name, now, now});
 }
 
+// Column lookup for imported tables.
+class Columns {
+ public:
+  explicit Columns(const std::vector<std::string>& header) : header_(header) {}
+  bool has(std::string_view name) const { return std::find(header_.begin(), header_.end(), name) != header_.end(); }
+  std::string cell(const std::vector<std::string>& row, std::string_view name) const {
+    for (size_t index = 0; index < header_.size(); ++index)
+      if (header_[index] == name) return index < row.size() ? row[index] : std::string();
+    return {};
+  }
+
+ private:
+  const std::vector<std::string>& header_;
+};
+
+// A whole number in a cell, or nullopt (empty cell → `empty`).
+std::optional<int64_t> number_cell(const std::string& text, std::optional<int64_t> empty = std::nullopt) {
+  if (text.empty()) return empty;
+  if (text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(text);
+}
+
 // Scope clause for county-scoped lists: city-wide roles see all, others their county.
 void scope_to_county(const core::Principal& caller, const std::string& column, std::string& where,
                      std::vector<db::Value>& params) {
@@ -112,6 +136,123 @@ void scope_to_county(const core::Principal& caller, const std::string& column, s
 }
 
 }  // namespace
+
+size_t import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
+                        std::vector<http::RowError>& errors) {
+  Columns columns(table.front());
+  for (const char* required : {"kind", "name", "village_code"})
+    if (!columns.has(required)) {
+      errors.push_back({1, required, std::string("the header lacks the column ") + required});
+      return 0;
+    }
+  size_t imported = 0;
+  for (size_t index = 1; index < table.size(); ++index) {
+    const auto& row = table[index];
+    NewProducer producer{columns.cell(row, "kind"), columns.cell(row, "name"), columns.cell(row, "village_code"),
+                         std::nullopt, columns.cell(row, "credit_code"), columns.cell(row, "contact_name")};
+    std::string household = columns.cell(row, "household_id");
+    if (!household.empty()) {
+      producer.household_id = number_cell(household);
+      if (!producer.household_id) {
+        errors.push_back({index + 1, "household_id", "household_id must be a number"});
+        continue;
+      }
+    }
+    if (auto error = check_producer(producer)) {
+      errors.push_back({index + 1, error->field, error->message});
+      continue;
+    }
+    auto id = insert_producer(session, producer, platform_id, now_ms);
+    if (!id) {
+      errors.push_back({index + 1, id.error().field, id.error().message});
+      continue;
+    }
+    ++imported;
+  }
+  return errors.empty() ? imported : 0;
+}
+
+size_t import_products(db::Session& session, const core::Table& table, int64_t platform_id,
+                       std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
+                       std::vector<http::RowError>& errors) {
+  Columns columns(table.front());
+  for (const char* required : {"producer_id", "category_code", "name", "origin_village_code", "sku_code", "price_fen", "stock"})
+    if (!columns.has(required)) {
+      errors.push_back({1, required, std::string("the header lacks the column ") + required});
+      return 0;
+    }
+  if (!only_store && !columns.has("store_id")) {
+    errors.push_back({1, "store_id", "the header lacks the column store_id"});
+    return 0;
+  }
+  // Rows with the same store and name are one product; keep the first row's line for errors.
+  std::vector<std::pair<size_t, NewProduct>> products;
+  std::map<std::pair<int64_t, std::string>, size_t> by_key;
+  for (size_t index = 1; index < table.size(); ++index) {
+    const auto& row = table[index];
+    const size_t line = index + 1;
+    auto fail = [&](const char* field, std::string message) { errors.push_back({line, field, std::move(message)}); };
+    auto store_id = only_store ? only_store : number_cell(columns.cell(row, "store_id"));
+    auto producer_id = number_cell(columns.cell(row, "producer_id"));
+    auto price = number_cell(columns.cell(row, "price_fen"));
+    auto stock = number_cell(columns.cell(row, "stock"));
+    auto weight = number_cell(columns.cell(row, "weight_g"), 0);
+    std::string name = columns.cell(row, "name"), code = columns.cell(row, "sku_code"), gtin = columns.cell(row, "gtin");
+    std::string cold = columns.cell(row, "cold_chain");
+    if (!store_id || *store_id <= 0) { fail("store_id", "store_id must be a store number"); continue; }
+    if (!producer_id) { fail("producer_id", "producer_id must be a producer number"); continue; }
+    if (name.empty() || core::utf8_length(name) > 100 || !core::valid_text(name)) { fail("name", "name must be 1 to 100 characters"); continue; }
+    if (code.empty() || code.size() > 40 || !core::valid_text(code)) { fail("sku_code", "sku_code must be 1 to 40 characters"); continue; }
+    if (!price || *price < 1 || *price > 100'000'000) { fail("price_fen", "price_fen must be a whole number of fen from 1 to 100000000"); continue; }
+    if (!stock || *stock > 10'000'000) { fail("stock", "stock must be a whole number up to 10000000"); continue; }
+    if (!weight || *weight > 1'000'000) { fail("weight_g", "weight_g must be a whole number of grams"); continue; }
+    if (!gtin.empty() && (!(gtin.size() == 13 || gtin.size() == 14) || !core::valid_gtin(gtin))) {
+      fail("gtin", "gtin must be a GTIN-13 or GTIN-14 with a correct check digit");
+      continue;
+    }
+    static const std::set<std::string> kYes{"yes", "true", "1", "是"}, kNo{"", "no", "false", "0", "否"};
+    if (!kYes.count(cold) && !kNo.count(cold)) { fail("cold_chain", "cold_chain must be yes or no"); continue; }
+    auto category = session.query_one("SELECT id FROM categories WHERE code = :c AND level = 3", {columns.cell(row, "category_code")});
+    if (!category) { fail("category_code", "category_code must name a third-level category"); continue; }
+    std::optional<int64_t> brand_id;
+    if (std::string brand = columns.cell(row, "brand"); !brand.empty()) {
+      auto found = session.query_one("SELECT id FROM brands WHERE name = :n", {brand});
+      if (!found) { fail("brand", "no such regional brand: " + brand); continue; }
+      brand_id = found->integer(0);
+    }
+    auto store = session.query_one("SELECT platform_id FROM stores WHERE id = :s", {*store_id});
+    if (!store || store->integer(0) != platform_id) { fail("store_id", "no such store in the county"); continue; }
+    catalog::NewSku sku{code, "{}", *price, *stock, *weight > 0 ? weight : std::nullopt, gtin, kYes.count(cold) > 0};
+    auto key = std::make_pair(*store_id, name);
+    if (auto it = by_key.find(key); it != by_key.end()) {
+      products[it->second].second.skus.push_back(std::move(sku));
+      continue;
+    }
+    NewProduct product;
+    product.store_id = *store_id;
+    product.producer_id = *producer_id;
+    product.category_id = category->integer(0);
+    product.brand_id = brand_id;
+    product.name = name;
+    product.name_en = columns.cell(row, "name_en");
+    product.unit = columns.cell(row, "unit");
+    product.description = columns.cell(row, "description");
+    product.origin_village_code = columns.cell(row, "origin_village_code");
+    product.skus.push_back(std::move(sku));
+    by_key[key] = products.size();
+    products.emplace_back(line, std::move(product));
+  }
+  if (!errors.empty()) return 0;
+  for (const auto& [line, product] : products) {
+    std::set<std::string> codes;
+    for (const auto& sku : product.skus)
+      if (!codes.insert(sku.code).second) errors.push_back({line, "sku_code", "SKU code " + sku.code + " appears twice"});
+    if (!errors.empty()) continue;
+    auto id = insert_product(session, product, "store_accepted", actor_name, now_ms);
+    if (!id) errors.push_back({line, id.error().field, id.error().message});
+  }
+  return errors.empty() ? products.size() : 0;
+}
 
 // GET /api/v1/producers: producers in the caller's county (a supplier sees only itself).
 http::Response Catalog::Impl::list_producers(http::Request& request) {
@@ -260,56 +401,19 @@ http::Response Catalog::Impl::import_producers(http::Request& request) {
   if (!principal) return http::error_response(request, principal.error());
   auto table = http::read_upload(request);
   if (!table) return http::error_response(request, table.error());
-  const auto& header = table->front();
-  auto column = [&](std::string_view name) -> std::optional<size_t> {
-    for (size_t index = 0; index < header.size(); ++index)
-      if (header[index] == name) return index;
-    return std::nullopt;
-  };
-  for (const char* required : {"kind", "name", "village_code"})
-    if (!column(required))
-      return http::error_response(request, core::invalid("file", std::string("the header lacks the column ") + required));
-  std::vector<NewProducer> producers;
-  std::vector<http::RowError> errors;
-  for (size_t index = 1; index < table->size(); ++index) {
-    const auto& row = (*table)[index];
-    auto cell = [&](std::string_view name) {
-      auto at = column(name);
-      return at && *at < row.size() ? row[*at] : std::string();
-    };
-    NewProducer producer{cell("kind"), cell("name"), cell("village_code"), std::nullopt, cell("credit_code"),
-                         cell("contact_name")};
-    std::string household = cell("household_id");
-    if (!household.empty()) {
-      if (household.find_first_not_of("0123456789") != std::string::npos || household.size() > 9) {
-        errors.push_back({index + 1, "household_id", "household_id must be a number"});
-        continue;
-      }
-      producer.household_id = std::stoll(household);
-    }
-    if (auto error = check_producer(producer)) {
-      errors.push_back({index + 1, error->field, error->message});
-      continue;
-    }
-    producers.push_back(std::move(producer));
-  }
-  if (!errors.empty()) return http::import_error_response(request, errors);
   const int64_t now = clock.now_ms();
+  std::vector<http::RowError> errors;
+  size_t imported = 0;
   auto result = database.transaction([&](db::Session& session) -> core::Status {
-    for (size_t index = 0; index < producers.size(); ++index) {
-      auto id = insert_producer(session, producers[index], *(*principal)->platform_id, now);
-      if (!id) errors.push_back({index + 2, id.error().field, id.error().message});
-    }
+    imported = catalog::import_producers(session, *table, *(*principal)->platform_id, now, errors);
     if (!errors.empty()) return core::invalid("file", "rows have errors");
     audit::record(session, request,
-                  {(*principal)->platform_id, "producer", 0, "import", nullptr,
-                   boost::json::object{{"rows", producers.size()}}},
-                  now);
+                  {(*principal)->platform_id, "producer", 0, "import", nullptr, boost::json::object{{"rows", imported}}}, now);
     return core::Status();
   });
   if (!errors.empty()) return http::import_error_response(request, errors);
   if (!result) return http::error_response(request, result.error());
-  return http::json_response(boost::json::object{{"imported", producers.size()}}, 201);
+  return http::json_response(boost::json::object{{"imported", imported}}, 201);
 }
 
 // GET /api/v1/stores: village stores (public: buyers browse them), by county and name.

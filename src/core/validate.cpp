@@ -94,6 +94,43 @@ bool valid_text(std::string_view text) {
   return true;
 }
 
+namespace {
+// Length in bytes of the white space starting at `at`, or 0.
+size_t space_at(std::string_view text, size_t at) {
+  unsigned char c = static_cast<unsigned char>(text[at]);
+  if (c == ' ' || (c >= 0x09 && c <= 0x0d)) return 1;
+  auto rest = text.substr(at);
+  if (rest.starts_with("\xC2\x85") || rest.starts_with("\xC2\xA0")) return 2;
+  if (rest.size() < 3) return 0;
+  auto b = [&](size_t i) { return static_cast<unsigned char>(rest[i]); };
+  if (b(0) == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;                  // U+1680
+  if (b(0) == 0xE2 && b(1) == 0x80 && (b(2) <= 0x8A || b(2) == 0xA8 || b(2) == 0xA9 || b(2) == 0xAF)) return 3;
+  if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;                  // U+205F
+  if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;                  // U+3000
+  if (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;                  // U+FEFF
+  return 0;
+}
+}  // namespace
+
+std::string_view trim_text(std::string_view text) {
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t length = space_at(text, begin);
+    if (length == 0) break;
+    begin += length;
+  }
+  size_t end = text.size();
+  while (end > begin) {
+    // Step back to the start of the last code point and test it.
+    size_t start = end - 1;
+    while (start > begin && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    size_t length = space_at(text, start);
+    if (length == 0 || start + length != end) break;
+    end = start;
+  }
+  return text.substr(begin, end - begin);
+}
+
 size_t utf8_length(std::string_view text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(),
                                            [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));

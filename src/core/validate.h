@@ -25,6 +25,11 @@ bool valid_division_code(std::string_view code);
 // Well-formed UTF-8 without NUL or other C0 control characters except tab and newline.
 bool valid_text(std::string_view text);
 
+// `text` without leading and trailing white space: ASCII and Unicode spaces (U+00A0,
+// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 ideographic space) and
+// the byte-order mark U+FEFF. REQUIRES: valid UTF-8.
+std::string_view trim_text(std::string_view text);
+
 // Number of Unicode code points in valid UTF-8.
 size_t utf8_length(std::string_view text);
 

@@ -58,14 +58,12 @@ std::optional<std::string> Fields::text(std::string_view name, bool required, si
     fail(core::bad_request(std::string(name) + " must be a string", std::string(name)));
     return std::nullopt;
   }
-  std::string text(value->as_string());
-  size_t first = text.find_first_not_of(" \t\r\n");
-  size_t last = text.find_last_not_of(" \t\r\n");
-  text = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
-  if (!core::valid_text(text)) {
+  std::string_view raw = value->as_string();
+  if (!core::valid_text(raw)) {
     fail(core::invalid(std::string(name), std::string(name) + " contains control characters or invalid UTF-8"));
     return std::nullopt;
   }
+  std::string text(core::trim_text(raw));
   if (text.empty()) {
     if (required) fail(core::invalid(std::string(name), std::string(name) + " must not be empty"));
     return required ? std::nullopt : std::optional<std::string>(text);

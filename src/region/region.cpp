@@ -155,10 +155,13 @@ core::Result<NewHousehold> household_from_row(const std::vector<std::string>& he
   household.poverty_status = *status;
   // members: "name:relation;name:relation"
   boost::json::array members;
+  // Full-width separators are common in Chinese spreadsheets: normalise them first.
   std::string list = cell("members");
+  for (auto [wide, narrow] : {std::pair<std::string_view, char>{"；", ';'}, {"：", ':'}})
+    for (size_t found; (found = list.find(wide)) != std::string::npos;) list.replace(found, wide.size(), 1, narrow);
   size_t at = 0;
   while (at < list.size()) {
-    size_t end = list.find_first_of(";；", at);
+    size_t end = list.find(';', at);
     std::string item = list.substr(at, end == std::string::npos ? std::string::npos : end - at);
     at = end == std::string::npos ? list.size() : end + 1;
     if (item.empty()) continue;
@@ -172,6 +175,35 @@ core::Result<NewHousehold> household_from_row(const std::vector<std::string>& he
   household.member_count = static_cast<int64_t>(members.size()) + 1;
   if (auto error = check_personal(household)) return *error;
   return household;
+}
+
+size_t import_households(db::Session& session, const core::FieldCipher& cipher, const core::Table& table,
+                         int64_t platform_id, int64_t now_ms, std::vector<http::RowError>& errors) {
+  const auto& header = table.front();
+  for (const char* required : {"village_code", "head_name"})
+    if (std::find(header.begin(), header.end(), required) == header.end()) {
+      errors.push_back({1, required, std::string("the header lacks the column ") + required});
+      return 0;
+    }
+  size_t imported = 0;
+  for (size_t index = 1; index < table.size(); ++index) {
+    auto household = household_from_row(header, table[index]);
+    if (!household) {
+      errors.push_back({index + 1, household.error().field, household.error().message});
+      continue;
+    }
+    if (platform_of(session, household->village_code) != platform_id) {
+      errors.push_back({index + 1, "village_code", "the village is outside the county"});
+      continue;
+    }
+    auto id = insert_household(session, cipher, *household, now_ms);
+    if (!id) {
+      errors.push_back({index + 1, id.error().field, id.error().message});
+      continue;
+    }
+    ++imported;
+  }
+  return errors.empty() ? imported : 0;
 }
 
 namespace {
@@ -531,7 +563,29 @@ http::Response Region::update_household(http::Request& request) {
   return http::json_response(updated);
 }
 
+// POST /api/v1/import/households: a county admin uploads the county's list (CSV or XLSX), all rows or none.
+http::Response Region::import_households_endpoint(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCountyAdmin});
+  if (!principal) return http::error_response(request, principal.error());
+  auto table = http::read_upload(request);
+  if (!table) return http::error_response(request, table.error());
+  const int64_t now = clock_.now_ms();
+  std::vector<http::RowError> errors;
+  size_t imported = 0;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    imported = import_households(session, cipher_, *table, *(*principal)->platform_id, now, errors);
+    if (!errors.empty()) return core::invalid("file", "rows have errors");
+    audit::record(session, request,
+                  {(*principal)->platform_id, "household", 0, "import", nullptr, boost::json::object{{"rows", imported}}}, now);
+    return core::Status();
+  });
+  if (!errors.empty()) return http::import_error_response(request, errors);
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(boost::json::object{{"imported", imported}}, 201);
+}
+
 void Region::register_routes(http::Router& router) {
+  router.add(http::Method::kPost, "/api/v1/import/households", [this](http::Request& r) { return import_households_endpoint(r); });
   router.add(http::Method::kGet, "/api/v1/divisions", [this](http::Request& r) { return list_divisions(r); });
   router.add(http::Method::kGet, "/api/v1/divisions/{code}", [this](http::Request& r) { return get_division(r); });
   router.add(http::Method::kGet, "/api/v1/platforms", [this](http::Request& r) { return list_platforms(r); });

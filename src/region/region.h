@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "core/csv.h"
 #include "db/db.h"
+#include "http/export.h"
 #include "http/http.h"
 
 namespace longnan::region {
@@ -52,6 +53,12 @@ core::Result<int64_t> insert_household(db::Session& session, const core::FieldCi
 // Parses one household from a JSON object (API) or a CSV/XLSX row (import).
 core::Result<NewHousehold> household_from_row(const std::vector<std::string>& header, const std::vector<std::string>& row);
 
+// Imports households from a table (header row first) into the county `platform_id`, all
+// rows or none: returns the number imported, or fills `errors` row by row.
+// REQUIRES: inside a transaction (the caller rolls back when errors is not empty).
+size_t import_households(db::Session& session, const core::FieldCipher& cipher, const core::Table& table,
+                         int64_t platform_id, int64_t now_ms, std::vector<http::RowError>& errors);
+
 class Region {
  public:
   Region(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher)
@@ -66,6 +73,7 @@ class Region {
   http::Response get_household(http::Request& request);
   http::Response create_household(http::Request& request);
   http::Response update_household(http::Request& request);
+  http::Response import_households_endpoint(http::Request& request);
 
   db::Database& database_;
   const core::Clock& clock_;

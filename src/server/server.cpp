@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -79,7 +80,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read_header() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(server_.options.body_limit);
+    // The real limit depends on the path, known only once the headers are in.
+    parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_body_limit));
     stream_.expires_after(requests_ == 0 ? server_.options.header_timeout : server_.options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, size_t) { self->on_header(error); });
@@ -88,6 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_header(beast::error_code error) {
     if (error) {
       if (error == bhttp::error::header_limit) return reject(431, "request headers too large");
+      if (error == bhttp::error::body_limit) return reject(413, "request body too large");
       if (error == bhttp::error::end_of_stream || error == beast::error::timeout ||
           error == asio::error::connection_reset || error == asio::error::eof || error == asio::error::operation_aborted)
         return close();

@@ -54,6 +54,15 @@ TEST(Text, RejectsInvalidUtf8AndControlCharacters) {
   EXPECT_EQ(utf8_length("花椒ab"), 4u);
 }
 
+TEST(Text, TrimsAsciiAndUnicodeSpaceAndBom) {
+  EXPECT_EQ(trim_text("  花椒\t"), "花椒");
+  EXPECT_EQ(trim_text("\xE3\x80\x80花椒\xE3\x80\x80"), "花椒");  // ideographic spaces
+  EXPECT_EQ(trim_text("\xEF\xBB\xBF"), "");                      // a lone BOM
+  EXPECT_EQ(trim_text("\xC2\xA0" "a b" "\xE2\x80\x8A"), "a b");
+  EXPECT_EQ(trim_text("\xE2\x80\x8B"), "\xE2\x80\x8B");  // zero-width space is not white space
+  EXPECT_EQ(trim_text(""), "");
+}
+
 TEST(DivisionCode, AcceptsCountyTownshipVillageLengths) {
   EXPECT_TRUE(valid_division_code("621221"));
   EXPECT_TRUE(valid_division_code("621221100"));

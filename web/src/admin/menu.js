@@ -1,0 +1,23 @@
+// The side menu: the console's pages and the roles that see each of them. The server
+// scopes every list to the caller's county or store; this only decides what is offered.
+import { Document, House, List, Shop, Tickets, User } from '@element-plus/icons-vue'
+
+const kAdmins = ['county_admin', 'city_admin', 'auditor']
+
+export const kMenuPages = [
+  { name: 'households', label: 'admin.menu.households', icon: House, roles: ['store_keeper', ...kAdmins] },
+  { name: 'producers', label: 'admin.menu.producers', icon: User, roles: ['store_keeper', 'supplier', ...kAdmins] },
+  { name: 'stores', label: 'admin.menu.stores', icon: Shop, roles: ['store_keeper', ...kAdmins] },
+  { name: 'products', label: 'admin.menu.products', icon: List, roles: ['store_keeper', 'supplier', ...kAdmins] },
+  { name: 'review', label: 'admin.menu.review', icon: Tickets, roles: ['store_keeper', 'county_admin'] },
+  { name: 'audit-log', label: 'admin.menu.auditLog', icon: Document, roles: kAdmins },
+]
+
+export function menuPagesFor(role) {
+  return kMenuPages.filter((page) => page.roles.includes(role))
+}
+
+export function mayOpen(pageName, role) {
+  const page = kMenuPages.find((candidate) => candidate.name === pageName)
+  return page !== undefined && page.roles.includes(role)
+}

@@ -1,0 +1,72 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useSessionStore } from '../session.js'
+import { mayOpen, menuPagesFor } from './menu.js'
+import AdminLayout from './pages/AdminLayout.vue'
+import LoginPage from './pages/LoginPage.vue'
+
+// meta.page names the menu entry a route belongs to (see menu.js for who may open it).
+export const router = createRouter({
+  history: createWebHistory('/admin/'),
+  routes: [
+    { path: '/login', name: 'login', component: LoginPage },
+    {
+      path: '/',
+      name: 'home',
+      component: AdminLayout,
+      children: [
+        {
+          path: 'households',
+          name: 'households',
+          component: () => import('./pages/HouseholdsPage.vue'),
+          meta: { page: 'households' },
+        },
+        {
+          path: 'households/:id',
+          name: 'household',
+          component: () => import('./pages/HouseholdDetailPage.vue'),
+          meta: { page: 'households' },
+        },
+        {
+          path: 'producers',
+          name: 'producers',
+          component: () => import('./pages/ProducersPage.vue'),
+          meta: { page: 'producers' },
+        },
+        { path: 'stores', name: 'stores', component: () => import('./pages/StoresPage.vue'), meta: { page: 'stores' } },
+        {
+          path: 'products',
+          name: 'products',
+          component: () => import('./pages/ProductsPage.vue'),
+          meta: { page: 'products' },
+        },
+        {
+          path: 'review',
+          name: 'review',
+          component: () => import('./pages/ListingReviewPage.vue'),
+          meta: { page: 'review' },
+        },
+        {
+          path: 'audit-log',
+          name: 'audit-log',
+          component: () => import('./pages/AuditLogPage.vue'),
+          meta: { page: 'audit-log' },
+        },
+      ],
+    },
+    { path: '/:unknown(.*)*', redirect: { name: 'home' } },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  await session.restore()
+  const role = session.user?.role
+
+  if (to.name === 'login') return role ? { path: to.query.redirect || '/' } : true
+  if (!role) return { name: 'login', query: { redirect: to.fullPath } }
+  if (to.name === 'home') {
+    const [first] = menuPagesFor(role)
+    return first ? { name: first.name } : true
+  }
+  return mayOpen(to.meta.page, role) ? true : { name: 'home' }
+})

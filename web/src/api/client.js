@@ -1,0 +1,72 @@
+// The one HTTP client for /api/v1: JSON in and out, the session cookie, the CSRF
+// header on state-changing requests, and the server's error shape as ApiError.
+
+const kBase = '/api/v1'
+
+let csrfToken = ''
+let unauthorizedHandler = () => {}
+
+export class ApiError extends Error {
+  constructor(status, { code = 'http_error', message, field = '' } = {}) {
+    super(message || `HTTP ${status}`)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field
+  }
+}
+
+// Called after login or session restore; cleared on logout.
+export function setCsrfToken(token) {
+  csrfToken = token || ''
+}
+
+// `handler` runs when a request made inside a session is answered 401 (the session expired).
+export function onUnauthorized(handler) {
+  unauthorizedHandler = handler
+}
+
+// Drops empty values so that `?q=&page=1` becomes `?page=1`.
+export function toSearchParams(query = {}) {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+  }
+  return params
+}
+
+export function apiUrl(path, query) {
+  const search = toSearchParams(query).toString()
+  return search ? `${kBase}${path}?${search}` : `${kBase}${path}`
+}
+
+async function request(method, path, { query, body } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  const hadSession = csrfToken !== ''
+
+  let response
+  try {
+    response = await fetch(apiUrl(path, query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: '' })
+  }
+
+  const isJson = (response.headers.get('Content-Type') || '').includes('application/json')
+  const payload = isJson ? await response.json() : null
+  if (response.ok) return payload
+
+  if (response.status === 401 && hadSession) unauthorizedHandler()
+  throw new ApiError(response.status, payload?.error ?? { message: response.statusText })
+}
+
+export const api = {
+  get: (path, query) => request('GET', path, { query }),
+  post: (path, body = {}) => request('POST', path, { body }),
+}
