@@ -44,12 +44,12 @@ export function run(args, options = {}) {
 }
 
 // Starts a server with demo data. Returns { url, stop(), db }.
-export async function startServer(backend, { demo = true, extraArgs = [], db } = {}) {
+export async function startServer(backend, { demo = true, extraArgs = [], db, staticDir = '' } = {}) {
   db = db || freshDatabase(backend);
   if (demo) run(['demo-data', '--db', db.url, '--key-file', db.key]);
   const port = await freePort();
   const child = spawn(BIN, ['serve', '--db', db.url, '--key-file', db.key, '--port', String(port),
-    '--address', '127.0.0.1', '--static-dir', '', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--address', '127.0.0.1', '--static-dir', staticDir, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (chunk) => { log += chunk; });
   child.stderr.on('data', (chunk) => { log += chunk; });
