@@ -19,8 +19,9 @@ build: setup
 web:
 	@bash scripts/web.sh
 
+# demo-data changes nothing when the database holds data already.
 run: build
-	@test -f var/longnan.db || $(BIN) demo-data --db $(DB)
+	@$(BIN) demo-data --db $(DB)
 	$(BIN) serve --db $(DB) --port $(PORT)
 
 test: build

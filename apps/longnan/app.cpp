@@ -32,10 +32,31 @@ void prepare_storage(const Config& config) {
   if (!key_parent.empty()) std::filesystem::create_directories(key_parent, ignored);
 }
 
+namespace {
+// The key that encrypts household personal data. A missing key file is created only for a
+// database without encrypted data: otherwise a new key would make every row unreadable.
+core::FieldCipher open_cipher(const Config& config, db::Database& database) {
+  if (config.key_file.empty()) return core::FieldCipher(core::random_hex(16));
+  if (!std::filesystem::exists(config.key_file)) {
+    int64_t encrypted = 0;
+    database.with_session([&](db::Session& session) {
+      try {
+        encrypted = session.scalar("SELECT COUNT(*) FROM households");
+      } catch (const db::DbError&) {
+        encrypted = 0;  // a new database without tables yet
+      }
+    });
+    if (encrypted > 0)
+      throw std::runtime_error("key file " + config.key_file +
+                               " is missing but the database holds encrypted household data: restore the key file");
+  }
+  return core::FieldCipher::from_key_file(config.key_file);
+}
+}  // namespace
+
 App::App(const Config& config)
     : database_((prepare_storage(config), db::Database::open(config.db_url, config.pool_size))),
-      cipher_(config.key_file.empty() ? core::FieldCipher(core::random_hex(16))
-                                      : core::FieldCipher::from_key_file(config.key_file)),
+      cipher_(open_cipher(config, *database_)),
       modules_(std::make_unique<Modules>()) {
   database_->migrate();
   database_->write([&](db::Session& session) {

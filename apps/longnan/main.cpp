@@ -1,5 +1,5 @@
 // longnan: one binary for the platform. Subcommands: serve, migrate, demo-data, import,
-// version. Every failure the user can cause ends in one line on stderr and exit code 1.
+// routes, version. Every failure the user can cause ends in one line on stderr and exit code 1.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
       ->envname("LONGNAN_STATIC_DIR")
       ->capture_default_str();
   serve->add_flag("--secure-cookies", config.secure_cookies, "mark cookies Secure (behind HTTPS)");
+  serve->add_option("--trusted-proxy", server_options.trusted_proxy,
+                    "address of a reverse proxy whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx)")
+      ->envname("LONGNAN_TRUSTED_PROXY");
   int header_timeout_s = 10, body_timeout_s = 30;
   serve->add_option("--header-timeout", header_timeout_s, "seconds a client has to send a request's headers")
       ->check(CLI::Range(1, 600))->capture_default_str();

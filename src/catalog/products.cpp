@@ -333,7 +333,7 @@ core::Result<std::vector<NewSku>> skus_from_json(const boost::json::array& array
     }
     if (gtin && !gtin->empty() && (!(gtin->size() == 13 || gtin->size() == 14) || !core::valid_gtin(*gtin)))
       return core::invalid(prefix + "gtin", "gtin must be a GTIN-13 or GTIN-14 with a correct check digit");
-    if (!codes.insert(*code).second) return core::conflict("SKU code " + *code + " appears twice", prefix + "code");
+    if (!codes.insert(*code).second) return core::invalid(prefix + "code", "SKU code " + *code + " appears twice");
     if (attrs) {
       if (attrs->size() > 10) return core::invalid(prefix + "attrs", "at most 10 attributes");
       for (const auto& [key, value] : *attrs)

@@ -379,7 +379,8 @@ http::Response Catalog::Impl::update_producer(http::Request& request) {
     NewProducer base{row->text(2), row->text(3), row->text(4), row->optional_integer(7), row->text(8), row->text(9)};
     auto producer = producer_from_json(*body, base, true);
     if (!producer) return producer.error();
-    if (region::platform_of(session, producer->village_code) != row->integer(1))
+    if (region::platform_of(session, producer->village_code) != row->integer(1) ||
+        !session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {producer->village_code}))
       return core::invalid("village_code", "village_code must be a village of your county");
     session.exec(
         "UPDATE producers SET kind = :k, name = :n, village_code = :v, household_id = :h, credit_code = :c, "
@@ -387,6 +388,8 @@ http::Response Catalog::Impl::update_producer(http::Request& request) {
         {producer->kind, producer->name, producer->village_code,
          producer->household_id ? db::Value(*producer->household_id) : db::Value(), producer->credit_code,
          producer->contact_name, now, *id});
+    // Search indexes producer names: have every server re-read this producer's products.
+    session.exec("UPDATE products SET updated_at = :t WHERE producer_id = :p", {now, *id});
     updated = producer_json(*session.query_one(std::string(kProducerColumns) + " WHERE r.id = :i", {*id}));
     audit::record(session, request, {row->integer(1), "producer", *id, "update", producer_json(*row), updated}, now);
     return core::Status();
@@ -534,8 +537,11 @@ http::Response Catalog::Impl::update_store(http::Request& request) {
     if (!allowed) return core::not_found("no such store");
     auto store = store_from_json(*body, {row->text(2), row->text(3), row->text(6)}, true);
     if (!store) return store.error();
-    if (region::platform_of(session, store->village_code) != row->integer(1))
+    if (region::platform_of(session, store->village_code) != row->integer(1) ||
+        !session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {store->village_code}))
       return core::invalid("village_code", "village_code must be a village of the store's county");
+    // Search indexes store names: have every server re-read this store's products.
+    session.exec("UPDATE products SET updated_at = :t WHERE store_id = :s", {now, *id});
     session.exec("UPDATE stores SET name = :n, village_code = :v, keeper_name = :k, updated_at = :t WHERE id = :i",
                  {store->name, store->village_code, store->keeper_name, now, *id});
     updated = store_json(*session.query_one(std::string(kStoreColumns) + " WHERE s.id = :i", {*id}));

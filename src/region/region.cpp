@@ -45,7 +45,8 @@ std::string short_village_name(const std::string& name) {
   for (std::string_view suffix : {"社区居民委员会", "社区居委会", "村民委员会", "村委会", "居民委员会", "居委会"}) {
     if (name.size() > suffix.size() && name.ends_with(suffix)) {
       std::string base = name.substr(0, name.size() - suffix.size());
-      return suffix.starts_with("社区") ? base + "社区" : (suffix.starts_with("村") ? base + "村" : base);
+      std::string_view kind = suffix.starts_with("社区") ? "社区" : suffix.starts_with("村") ? "村" : "";
+      return base.ends_with(kind) ? base : base + std::string(kind);
     }
   }
   return name;
@@ -351,8 +352,11 @@ http::Response Region::list_platforms(http::Request& request) {
     for (const auto& row : session.query(
              "SELECT p.id, p.county_code, p.name, d.lat, d.lng FROM platforms p JOIN divisions d ON d.code = p.county_code "
              "ORDER BY p.county_code"))
-      items.push_back(boost::json::object{{"id", row.integer(0)}, {"county_code", row.text(1)}, {"name", row.text(2)},
-                                          {"lat", row.real(3)}, {"lng", row.real(4)}});
+      items.push_back(boost::json::object{{"id", row.integer(0)},
+                                          {"county_code", row.text(1)},
+                                          {"name", row.text(2)},
+                                          {"lat", row.is_null(3) ? boost::json::value() : row.real(3)},
+                                          {"lng", row.is_null(4) ? boost::json::value() : row.real(4)}});
   });
   return http::json_response(boost::json::object{{"items", std::move(items)}});
 }
@@ -492,17 +496,22 @@ http::Response Region::create_household(http::Request& request) {
   if (!household) return http::error_response(request, household.error());
   const int64_t now = clock_.now_ms();
   boost::json::object created;
-  auto status = database_.transaction([&](db::Session& session) -> core::Status {
-    if (platform_of(session, household->village_code) != (*principal)->platform_id)
-      return core::forbidden("the village is outside your county");
-    auto id = insert_household(session, cipher_, *household, now);
-    if (!id) return id.error();
-    auto row = session.query_one(std::string(kHouseholdColumns) + " WHERE h.id = :i", {*id});
-    created = household_json(*row, cipher_, true);
-    audit::record(session, request, {(*principal)->platform_id, "household", *id, "create", nullptr, audit_view(*row, cipher_)},
-                  now);
-    return core::Status();
-  });
+  core::Status status;
+  try {
+    status = database_.transaction([&](db::Session& session) -> core::Status {
+      if (platform_of(session, household->village_code) != (*principal)->platform_id)
+        return core::forbidden("the village is outside your county");
+      auto id = insert_household(session, cipher_, *household, now);
+      if (!id) return id.error();
+      auto row = session.query_one(std::string(kHouseholdColumns) + " WHERE h.id = :i", {*id});
+      created = household_json(*row, cipher_, true);
+      audit::record(session, request,
+                    {(*principal)->platform_id, "household", *id, "create", nullptr, audit_view(*row, cipher_)}, now);
+      return core::Status();
+    });
+  } catch (const db::UniqueViolation&) {
+    status = core::conflict("a household with this ID-card number is registered already", "id_card");
+  }
   if (!status) return http::error_response(request, status.error());
   return http::json_response(created, 201);
 }
@@ -540,6 +549,8 @@ http::Response Region::update_household(http::Request& request) {
       if (!household) return household.error();
       if (platform_of(session, household->village_code) != (*principal)->platform_id)
         return core::forbidden("the village is outside your county");
+      if (!session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {household->village_code}))
+        return core::invalid("village_code", "village_code must be the 12-digit code of a village or community");
       auto encrypt = [&](const std::string& value) { return value.empty() ? db::Value() : db::Value(cipher_.encrypt(value)); };
       session.exec(
           "UPDATE households SET village_code = :v, head_name = :h, members_json = :m, member_count = :c, phone_enc = :p, "

@@ -125,6 +125,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.request_id = core::random_hex(8);
     request.body = std::move(message.body());
     for (const auto& field : message) request.headers.emplace_back(lowercase(field.name_string()), std::string(field.value()));
+    if (!server_.options.trusted_proxy.empty() && remote_address_ == server_.options.trusted_proxy) {
+      if (auto forwarded = request.header("x-forwarded-for")) {
+        std::string_view last = forwarded->substr(forwarded->rfind(',') == std::string_view::npos ? 0 : forwarded->rfind(',') + 1);
+        while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+        while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+        if (!last.empty() && last.size() <= 45) request.remote_address = std::string(last);
+      }
+    }
 
     http::Response response;
     auto url = boost::urls::parse_origin_form(request.target);

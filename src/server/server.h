@@ -29,6 +29,9 @@ struct Options {
   std::chrono::seconds idle_timeout{30};    // keep-alive connections close after this
   std::chrono::seconds drain_timeout{10};   // how long shutdown waits for requests in flight
   std::string static_dir;                   // built web app (web/dist); empty to serve none
+  // Peer address of a reverse proxy (nginx) whose X-Forwarded-For is believed: requests
+  // from it are attributed to the address the proxy appended last. Empty: none.
+  std::string trusted_proxy;
 };
 
 class Server {

@@ -23,6 +23,13 @@ describe('command line', () => {
     }
   });
 
+  test('a missing key file is not replaced while encrypted data exists', async () => {
+    const db = freshDatabase('sqlite');
+    run(['demo-data', '--db', db.url, '--key-file', db.key]);
+    assert.throws(() => run(['migrate', '--db', db.url, '--key-file', `${db.key}.missing`]),
+      (error) => error.status === 1 && /key file .* is missing but the database holds encrypted household data/.test(error.stderr));
+  });
+
   test('LONGNAN_DB and LONGNAN_PORT set the database and the port', async () => {
     const db = freshDatabase('sqlite');
     run(['migrate'], { env: { ...process.env, LONGNAN_DB: db.url, LONGNAN_KEY_FILE: db.key } });
@@ -117,6 +124,23 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 function require_net() { return require('node:net'); }
 function require_http() { return require('node:http'); }
+
+describe('behind a reverse proxy', () => {
+  test('login limits per address use X-Forwarded-For only from the trusted proxy', async () => {
+    const server = await startServer('sqlite', { extraArgs: ['--trusted-proxy', '127.0.0.1'] });
+    try {
+      const attempt = (address, phone) => fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.9, ${address}` },
+        body: JSON.stringify({ phone, password: 'wrong-password' }),
+      });
+      for (let index = 0; index < 30; index++) assert.equal((await attempt('10.0.0.1', `1390000${String(index).padStart(4, '0')}`)).status, 401);
+      assert.equal((await attempt('10.0.0.1', '13911112222')).status, 429);
+      assert.equal((await attempt('10.0.0.2', '13911112222')).status, 401);
+    } finally {
+      await server.stop();
+    }
+  });
+});
 
 describe('two app servers on one PostgreSQL', () => {
   test('a product approved on one server is found by search on the other', async () => {
