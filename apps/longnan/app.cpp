@@ -70,6 +70,7 @@ App::App(const Config& config)
   modules_->region->register_routes(router_);
   modules_->catalog = std::make_unique<catalog::Catalog>(*database_, clock_);
   modules_->catalog->register_routes(router_);
+  modules_->catalog->set_cache_ttl_ms(config.list_cache_ms);
   audit::register_routes(router_, *database_);
 
   // GET /healthz: the process is up.

@@ -20,6 +20,7 @@ struct Config {
   std::string key_file = "var/secret.key";  // empty: a throwaway key (route listing only)
   size_t pool_size = 8;
   bool secure_cookies = false;
+  int64_t list_cache_ms = 60'000;  // how long a public listing page may be served from memory
 };
 
 // Everything the request handlers share. Built once at start-up.

@@ -35,6 +35,7 @@ int fail(const std::string& message) {
 int main(int argc, char** argv) {
   CLI::App cli{"Longnan: e-commerce for mountain villages, from field to doorstep"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // --log-level may follow the subcommand too
   cli.failure_message([](const CLI::App*, const CLI::Error& error) {
     return std::string(error.what()) + " (run longnan --help)\n";
   });
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxy", server_options.trusted_proxy,
                     "address of a reverse proxy whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx)")
       ->envname("LONGNAN_TRUSTED_PROXY");
+  int list_cache_s = 60;
+  serve->add_option("--list-cache-seconds", list_cache_s, "how long a public product listing page is served from memory (0: off)")
+      ->check(CLI::Range(0, 3600))->capture_default_str();
   int header_timeout_s = 10, body_timeout_s = 30;
   serve->add_option("--header-timeout", header_timeout_s, "seconds a client has to send a request's headers")
       ->check(CLI::Range(1, 600))->capture_default_str();
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (serve->parsed()) {
+      config.list_cache_ms = int64_t{list_cache_s} * 1000;
       longnan::app::App app(config);
       app.start_background();
       server_options.header_timeout = std::chrono::seconds(header_timeout_s);

@@ -78,6 +78,8 @@ class Catalog {
   // Builds the search index from the database, then keeps it current in the background
   // (every `refresh_ms`); stops with the Catalog.
   void start_index(int64_t refresh_ms = 2000);
+  // How long a cached public listing page may be served (0 turns the cache off).
+  void set_cache_ttl_ms(int64_t ttl_ms);
   // Product ids matching `query`, best first (for tests and benchmarks).
   std::vector<int64_t> search(const std::string& query, size_t limit);
 

@@ -14,6 +14,7 @@ void Catalog::Impl::reindex(db::Session& session, const std::vector<int64_t>& id
         "JOIN categories c ON c.id = p.category_id LEFT JOIN categories c2 ON c2.id = c.parent_id "
         "LEFT JOIN categories c3 ON c3.id = c2.parent_id LEFT JOIN brands b ON b.id = p.brand_id WHERE p.id = :i",
         {id});
+    catalog_changed();
     if (!row || row->text(4) != "listed") {
       index.remove(id);
       continue;
@@ -86,13 +87,39 @@ void Catalog::start_index(int64_t refresh_ms) {
   impl_->refresher = std::thread([this, refresh_ms] { impl_->refresh_loop(refresh_ms); });
 }
 
+void Catalog::set_cache_ttl_ms(int64_t ttl_ms) { impl_->cache_ttl_ms = ttl_ms; }
+
+std::optional<std::string> Catalog::Impl::cached(const std::string& key) {
+  if (cache_ttl_ms <= 0) return std::nullopt;
+  std::lock_guard lock(cache_mutex);
+  auto it = cache.find(key);
+  if (it == cache.end()) return std::nullopt;
+  if (it->second.generation != generation.load() || clock.now_ms() - it->second.created_ms > cache_ttl_ms) {
+    cache.erase(it);
+    return std::nullopt;
+  }
+  return it->second.body;
+}
+
+void Catalog::Impl::remember(const std::string& key, const std::string& body, uint64_t generation_seen) {
+  if (cache_ttl_ms <= 0) return;
+  std::lock_guard lock(cache_mutex);
+  if (cache.size() >= kMaxCachedPages) cache.clear();
+  cache[key] = {body, generation_seen, clock.now_ms()};
+}
+
 std::vector<int64_t> Catalog::search(const std::string& query, size_t limit) { return impl_->index.search(query, limit); }
 
 void Catalog::register_routes(http::Router& router) {
   using http::Method;
   Impl& impl = *impl_;
+  // Every successful write may change what the public listing shows.
   auto route = [&](Method method, const char* pattern, http::Response (Impl::*handler)(http::Request&)) {
-    router.add(method, pattern, [&impl, handler](http::Request& request) { return (impl.*handler)(request); });
+    router.add(method, pattern, [&impl, handler, method](http::Request& request) {
+      http::Response response = (impl.*handler)(request);
+      if (method != Method::kGet && response.status < 400) impl.catalog_changed();
+      return response;
+    });
   };
   router.add(Method::kGet, "/api/v1/products", [&impl](http::Request& r) { return impl.list_products(r, false); });
   router.add(Method::kGet, "/api/v1/admin/products", [&impl](http::Request& r) { return impl.list_products(r, true); });

@@ -4,7 +4,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "catalog/catalog.h"
 #include "catalog/search.h"
@@ -24,7 +27,26 @@ struct Catalog::Impl {
   bool stopping = false;
   int64_t refreshed_until_ms = 0;  // changes up to here are in the index
 
+  // Public listing and search answers, keyed by their query. An entry is good while the
+  // catalog generation is unchanged and it is younger than cache_ttl_ms (badges expire
+  // with time). Local writes and the index refresh (other servers' writes) bump the
+  // generation.
+  struct CachedPage {
+    std::string body;
+    uint64_t generation = 0;
+    int64_t created_ms = 0;
+  };
+  std::mutex cache_mutex;
+  std::unordered_map<std::string, CachedPage> cache;
+  std::atomic<uint64_t> generation{1};
+  int64_t cache_ttl_ms = 60'000;
+  static constexpr size_t kMaxCachedPages = 10'000;
+
   Impl(db::Database& d, const core::Clock& c) : database(d), clock(c) {}
+
+  void catalog_changed() { generation.fetch_add(1); }
+  std::optional<std::string> cached(const std::string& key);
+  void remember(const std::string& key, const std::string& body, uint64_t generation_seen);
 
   // Re-reads the given products and puts listed ones into the index, removes the rest.
   void reindex(db::Session& session, const std::vector<int64_t>& ids);

@@ -98,6 +98,19 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
     if (!principal) return http::error_response(request, principal.error());
     caller = *principal;
   }
+  // The public listing is the same for every caller: answer repeats from the cache.
+  std::string cache_key;
+  const uint64_t generation_seen = generation.load();
+  if (!admin) {
+    auto params = request.query;
+    std::sort(params.begin(), params.end());
+    for (const auto& [key, value] : params) cache_key += key + '=' + value + '&';
+    if (auto body = cached(cache_key)) {
+      http::Response response;
+      response.body = std::move(*body);
+      return response;
+    }
+  }
   auto page = http::parse_page(request);
   if (!page) return http::error_response(request, page.error());
   auto format = http::export_format(request);
@@ -226,7 +239,9 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
     }
   });
   if (*format) return http::export_response(**format, table, "products");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  auto response = http::json_response(http::page_body(std::move(items), total, *page));
+  if (!admin) remember(cache_key, response.body, generation_seen);
+  return response;
 }
 
 namespace {
