@@ -58,28 +58,50 @@ int Database::schema_version() {
 int Database::migrate() {
   std::vector<core::EmbeddedFile> files(migration_files().begin(), migration_files().end());
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  int applied = 0;
+  // One connection for the whole run. On PostgreSQL a session advisory lock makes servers
+  // that start together take turns (even CREATE TABLE IF NOT EXISTS races there); SQLite
+  // serialises writers by itself.
   with_session([&](Session& session) {
+    const bool postgres = dialect() == Dialect::kPostgres;
+    if (postgres) session.exec("SELECT pg_advisory_lock(20130621)");
+    struct Unlock {
+      Session& session;
+      bool postgres;
+      ~Unlock() {
+        if (!postgres) return;
+        try {
+          session.exec("SELECT pg_advisory_unlock(20130621)");
+        } catch (...) {
+        }
+      }
+    } unlock{session, postgres};
     session.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
         "applied_at BIGINT NOT NULL)");
+    for (const auto& file : files) {
+      int version = version_of(file.name);
+      begin(session);
+      try {
+        if (session.scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = :v", {int64_t{version}}) == 0) {
+          for (const auto& statement : split_statements(translate_sql(file.data, dialect()))) session.exec(statement);
+          session.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+                       {int64_t{version}, std::string(file.name),
+                        static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::system_clock::now().time_since_epoch())
+                                                 .count())});
+          ++applied;
+        }
+        session.exec("COMMIT");
+      } catch (...) {
+        try {
+          session.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+      }
+    }
   });
-  int applied = 0;
-  for (const auto& file : files) {
-    int version = version_of(file.name);
-    write([&](Session& session) {
-      // On PostgreSQL a transaction-scoped advisory lock makes concurrent servers take turns.
-      if (dialect() == Dialect::kPostgres) session.exec("SELECT pg_advisory_xact_lock(20130621)");
-      if (session.scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = :v", {int64_t{version}}) > 0)
-        return;
-      for (const auto& statement : split_statements(translate_sql(file.data, dialect()))) session.exec(statement);
-      session.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
-                   {int64_t{version}, std::string(file.name),
-                    static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count())});
-      ++applied;
-    });
-  }
   return applied;
 }
 

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 namespace longnan::db {
 namespace {
@@ -27,14 +29,39 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
     ASSERT_FALSE(url.empty()) << "LONGNAN_TEST_PG_URL is not set: run the tests with `make test`";
     database_ = Database::open(url, 2);
     database_->migrate();
-    database_->with_session([](Session& session) {
-      session.exec("DROP TABLE IF EXISTS probe");
-      session.exec(translate_sql("CREATE TABLE probe (id {{pk}}, name TEXT UNIQUE, at BIGINT, ratio DOUBLE PRECISION)",
+    // ctest runs tests in parallel processes against one PostgreSQL database: each
+    // process works on its own table.
+    database_->with_session([&](Session& session) {
+      session.exec("DROP TABLE IF EXISTS " + probe_);
+      session.exec(translate_sql("CREATE TABLE " + probe_ + " (id {{pk}}, name TEXT UNIQUE, at BIGINT, ratio DOUBLE PRECISION)",
                                  session.dialect()));
     });
   }
+  void TearDown() override {
+    if (database_) database_->with_session([&](Session& session) { session.exec("DROP TABLE IF EXISTS " + probe_); });
+  }
+  // Statements below name the table "probe"; this maps it to the process's own table.
+  std::string sql(std::string text) const { return text.replace(text.find("probe"), 5, probe_); }
   std::unique_ptr<Database> database_;
+  std::string probe_ = "probe_" + std::to_string(::getpid());
 };
+
+TEST(Migrations, ConcurrentStartsOnOneDatabaseDoNotRace) {
+  const char* url = std::getenv("LONGNAN_TEST_PG_URL");
+  ASSERT_TRUE(url) << "LONGNAN_TEST_PG_URL is not set: run the tests with `make test`";
+  std::vector<std::thread> starts;
+  std::atomic<int> failures{0};
+  for (int server = 0; server < 4; ++server)
+    starts.emplace_back([&] {
+      try {
+        Database::open(url, 1)->migrate();
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  for (auto& start : starts) start.join();
+  EXPECT_EQ(failures.load(), 0);
+}
 
 TEST_P(DatabaseTest, MigrationsAreForwardOnlyAndIdempotent) {
   int version = database_->schema_version();
@@ -44,48 +71,48 @@ TEST_P(DatabaseTest, MigrationsAreForwardOnlyAndIdempotent) {
 }
 
 TEST_P(DatabaseTest, ValuesRoundTripIncludingLargeIntegersNullsAndUnicode) {
-  database_->with_session([](Session& session) {
-    int64_t id = session.insert("INSERT INTO probe (name, at, ratio) VALUES (:n, :a, :r) RETURNING id",
+  database_->with_session([&](Session& session) {
+    int64_t id = session.insert(sql("INSERT INTO probe (name, at, ratio) VALUES (:n, :a, :r) RETURNING id"),
                                 {std::string("陇南 🌶"), int64_t{1796000000000}, 0.25});
-    auto row = session.query_one("SELECT id, name, at, ratio FROM probe WHERE id = :i", {id});
+    auto row = session.query_one(sql("SELECT id, name, at, ratio FROM probe WHERE id = :i"), {id});
     ASSERT_TRUE(row);
     EXPECT_EQ(row->integer(0), id);
     EXPECT_EQ(row->text(1), "陇南 🌶");
     EXPECT_EQ(row->integer(2), 1796000000000);
     EXPECT_DOUBLE_EQ(row->real(3), 0.25);
-    session.exec("INSERT INTO probe (name, at) VALUES (:n, :a)", {Value(), Value()});
-    auto null_row = session.query_one("SELECT name, at FROM probe WHERE name IS NULL");
+    session.exec(sql("INSERT INTO probe (name, at) VALUES (:n, :a)"), {Value(), Value()});
+    auto null_row = session.query_one(sql("SELECT name, at FROM probe WHERE name IS NULL"));
     ASSERT_TRUE(null_row);
     EXPECT_TRUE(null_row->is_null(0));
     EXPECT_FALSE(null_row->optional_integer(1).has_value());
-    EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM probe"), 2);
+    EXPECT_EQ(session.scalar(sql("SELECT COUNT(*) FROM probe")), 2);
   });
 }
 
 TEST_P(DatabaseTest, TransactionRollsBackOnErrorAndOnException) {
-  auto status = database_->transaction([](Session& session) -> core::Status {
-    session.exec("INSERT INTO probe (name) VALUES ('kept out')");
+  auto status = database_->transaction([&](Session& session) -> core::Status {
+    session.exec(sql("INSERT INTO probe (name) VALUES ('kept out')"));
     return core::conflict("changed my mind");
   });
   EXPECT_FALSE(status.ok());
-  EXPECT_THROW(database_->transaction([](Session& session) -> core::Status {
-    session.exec("INSERT INTO probe (name) VALUES ('thrown out')");
+  EXPECT_THROW(database_->transaction([&](Session& session) -> core::Status {
+    session.exec(sql("INSERT INTO probe (name) VALUES ('thrown out')"));
     throw std::runtime_error("boom");
   }),
                std::runtime_error);
-  database_->with_session([](Session& session) { EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM probe"), 0); });
-  EXPECT_TRUE(database_->transaction([](Session& session) {
-    session.exec("INSERT INTO probe (name) VALUES ('committed')");
+  database_->with_session([&](Session& session) { EXPECT_EQ(session.scalar(sql("SELECT COUNT(*) FROM probe")), 0); });
+  EXPECT_TRUE(database_->transaction([&](Session& session) {
+    session.exec(sql("INSERT INTO probe (name) VALUES ('committed')"));
     return core::Status();
   }).ok());
-  database_->with_session([](Session& session) { EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM probe"), 1); });
+  database_->with_session([&](Session& session) { EXPECT_EQ(session.scalar(sql("SELECT COUNT(*) FROM probe")), 1); });
 }
 
 TEST_P(DatabaseTest, UniqueViolationIsItsOwnError) {
-  database_->with_session([](Session& session) {
-    session.exec("INSERT INTO probe (name) VALUES ('once')");
-    EXPECT_THROW(session.exec("INSERT INTO probe (name) VALUES ('once')"), UniqueViolation);
-    EXPECT_THROW(session.exec("SELECT no_such_column FROM probe"), DbError);
+  database_->with_session([&](Session& session) {
+    session.exec(sql("INSERT INTO probe (name) VALUES ('once')"));
+    EXPECT_THROW(session.exec(sql("INSERT INTO probe (name) VALUES ('once')")), UniqueViolation);
+    EXPECT_THROW(session.exec(sql("SELECT no_such_column FROM probe")), DbError);
   });
 }
 
