@@ -5,6 +5,7 @@
 #include "audit/audit.h"
 #include "core/crypto.h"
 #include "core/validate.h"
+#include "http/export.h"
 #include "http/json.h"
 
 namespace longnan::auth {
@@ -272,6 +273,8 @@ http::Response Auth::list_users(http::Request& request) {
   if (!principal) return http::error_response(request, principal.error());
   auto page = http::parse_page(request);
   if (!page) return http::error_response(request, page.error());
+  auto format = http::export_format(request);
+  if (!format) return http::error_response(request, format.error());
   std::string where = " WHERE 1=1";
   std::vector<db::Value> params;
   if (!(*principal)->is_city_wide()) {
@@ -283,14 +286,23 @@ http::Response Auth::list_users(http::Request& request) {
     params.emplace_back(std::string(*role));
   }
   boost::json::array items;
+  core::Table table;
   int64_t total = 0;
   database_.with_session([&](db::Session& session) {
     total = session.scalar("SELECT COUNT(*) FROM users u" + where, params);
-    params.emplace_back(page->page_size);
-    params.emplace_back(page->offset());
-    for (const auto& row : session.query(std::string(kUserColumns) + where + " ORDER BY u.id LIMIT :l OFFSET :o", params))
-      items.push_back(listed_user_json(row));
+    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
+    params.emplace_back(*format ? int64_t{0} : page->offset());
+    auto rows = session.query(std::string(kUserColumns) + where + " ORDER BY u.id LIMIT :l OFFSET :o", params);
+    if (*format) table.push_back({"id", "name", "phone", "role", "platform_id", "store_id", "producer_id", "disabled"});
+    for (const auto& row : rows) {
+      if (*format)
+        table.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                         row.integer(8) ? "yes" : "no"});
+      else
+        items.push_back(listed_user_json(row));
+    }
   });
+  if (*format) return http::export_response(**format, table, "users");
   return http::json_response(http::page_body(std::move(items), total, *page));
 }
 

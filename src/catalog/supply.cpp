@@ -640,6 +640,10 @@ http::Response Catalog::Impl::list_certifications(http::Request& request) {
   auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin, core::Role::kAuditor,
                                                 core::Role::kStoreKeeper, core::Role::kSupplier});
   if (!principal) return http::error_response(request, principal.error());
+  auto page = http::parse_page(request);
+  if (!page) return http::error_response(request, page.error());
+  auto format = http::export_format(request);
+  if (!format) return http::error_response(request, format.error());
   auto product_id = http::query_integer(request, "product_id", 1, INT32_MAX);
   if (!product_id) return http::error_response(request, product_id.error());
   auto producer_id = http::query_integer(request, "producer_id", 1, INT32_MAX);
@@ -657,11 +661,25 @@ http::Response Catalog::Impl::list_certifications(http::Request& request) {
   }
   const int64_t now = clock.now_ms();
   boost::json::array items;
+  core::Table table;
+  int64_t total = 0;
   database.with_session([&](db::Session& session) {
-    for (const auto& row : session.query(
-             "SELECT c.id, c.platform_id, c.product_id, c.producer_id, c.kind, c.number, c.issuer, c.valid_from, "
-             "c.valid_until, c.evidence_url FROM certifications c" + where + " ORDER BY c.id LIMIT 1000",
-             params))
+    total = session.scalar("SELECT COUNT(*) FROM certifications c" + where, params);
+    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
+    params.emplace_back(*format ? int64_t{0} : page->offset());
+    auto rows = session.query(
+        "SELECT c.id, c.platform_id, c.product_id, c.producer_id, c.kind, c.number, c.issuer, c.valid_from, "
+        "c.valid_until, c.evidence_url FROM certifications c" + where + " ORDER BY c.id LIMIT :l OFFSET :o",
+        params);
+    if (*format)
+      table.push_back({"id", "product_id", "producer_id", "kind", "number", "issuer", "valid_from", "valid_until", "active"});
+    for (const auto& row : rows) {
+      bool active = row.integer(7) <= now && row.integer(8) >= now;
+      if (*format) {
+        table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                         core::shanghai_date(row.integer(7)), core::shanghai_date(row.integer(8)), active ? "yes" : "no"});
+        continue;
+      }
       items.push_back(boost::json::object{{"id", row.integer(0)},
                                           {"platform_id", row.integer(1)},
                                           {"product_id", row.is_null(2) ? boost::json::value() : row.integer(2)},
@@ -672,9 +690,11 @@ http::Response Catalog::Impl::list_certifications(http::Request& request) {
                                           {"valid_from", core::shanghai_date(row.integer(7))},
                                           {"valid_until", core::shanghai_date(row.integer(8))},
                                           {"evidence_url", row.text(9)},
-                                          {"active", row.integer(7) <= now && row.integer(8) >= now}});
+                                          {"active", active}});
+    }
   });
-  return http::json_response(boost::json::object{{"items", std::move(items)}});
+  if (*format) return http::export_response(**format, table, "certifications");
+  return http::json_response(http::page_body(std::move(items), total, *page));
 }
 
 // POST /api/v1/certifications: the county office records a certification with its evidence.

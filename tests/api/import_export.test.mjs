@@ -100,7 +100,8 @@ for (const backend of BACKENDS) {
     });
 
     test('every admin list exports to CSV and XLSX', async () => {
-      for (const list of ['/api/v1/households', '/api/v1/producers', '/api/v1/stores', '/api/v1/admin/products', '/api/v1/audit-log']) {
+      for (const list of ['/api/v1/households', '/api/v1/producers', '/api/v1/stores', '/api/v1/admin/products', '/api/v1/audit-log',
+        '/api/v1/users', '/api/v1/certifications']) {
         const csv = await fetch(`${server.url}${list}?format=csv`, { headers: { cookie: admin.cookie } });
         assert.equal(csv.status, 200, list);
         assert.match(csv.headers.get('content-type'), /text\/csv/);

@@ -14,12 +14,15 @@ async function productAwaitingCountyReview(countyAdmin) {
   const supplier = await apiLogin(kAccounts.chengxianSupplier)
   const storeKeeper = await apiLogin(kAccounts.chengxianStoreKeeper)
   const { items: categories } = await supplier.get('/categories')
-  const category = categories.find((candidate) => candidate.level === 3) ?? categories[0]
+  const honey = categories.find((candidate) => candidate.code === 'tea.honey.honey')
+  const { items: villages } = await supplier.get('/divisions?parent=621221100')
   const name = `成县土蜂蜜 测试批次${Date.now()}`
   const created = await supplier.post('/products', {
     name,
     name_en: 'Chengxian farmhouse honey (test lot)',
-    category_id: category.id,
+    category_id: honey.id,
+    store_id: storeKeeper.user.store_id,
+    origin_village_code: villages[0].code,
     description: '浏览器测试提交的商品',
     skus: [
       {
