@@ -6,7 +6,7 @@ BIN := build/$(PRESET)/apps/longnan/longnan
 DB ?= sqlite:var/longnan.db
 PORT ?= 8080
 
-.PHONY: setup build web run test bench clean
+.PHONY: setup build web run test test-asan bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -26,6 +26,12 @@ run: build
 
 test: build
 	@bash scripts/test.sh $(BIN)
+
+# The same tests against an AddressSanitizer + UndefinedBehaviorSanitizer build.
+test-asan: setup web
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@bash scripts/test.sh build/asan/apps/longnan/longnan
 
 bench: build
 	@bash bench/read_path.sh $(BIN)
