@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
+#include "core/validate.h"
 #include "http/json.h"
 #include "sheet/sheet.h"
 #include "region/region.h"
@@ -126,20 +127,56 @@ ImportResult import_file(App& app, const std::string& kind, const std::string& p
       return core::invalid("county", "unknown county");
     }
     int64_t platform_id = platform->integer(0);
+    std::vector<int64_t> ids;
     if (kind == "households")
-      result.imported = region::import_households(session, app.cipher(), table, platform_id, now, result.errors);
+      ids = region::import_households(session, app.cipher(), table, platform_id, now, result.errors);
     else if (kind == "producers")
-      result.imported = catalog::import_producers(session, table, platform_id, now, result.errors);
+      ids = catalog::import_producers(session, table, platform_id, now, result.errors);
     else
-      result.imported = catalog::import_products(session, table, platform_id, std::nullopt, "import", now, result.errors);
+      ids = catalog::import_products(session, table, platform_id, std::nullopt, "import", now, result.errors);
     if (!result.errors.empty()) return core::invalid("file", "rows have errors");
-    audit::record_system(session, {platform_id, kind.substr(0, kind.size() - 1), 0, "import", nullptr,
-                                   boost::json::object{{"rows", result.imported}, {"file", path}}},
-                         "longnan import", now);
+    result.imported = ids.size();
+    audit::record_system(session, {platform_id, kind.substr(0, kind.size() - 1), 0, "import", nullptr, audit::import_summary(ids)},
+                         "longnan import " + path, now);
     return core::Status();
   });
   if (!status) result.imported = 0;
   return result;
+}
+
+core::Result<int64_t> add_user(App& app, const std::string& phone, const std::string& name, const std::string& role,
+                               const std::string& county_code, const std::string& password) {
+  auto parsed_role = core::parse_role(role);
+  if (!parsed_role) return core::invalid("role", "unknown role " + role);
+  if (!core::valid_mobile(phone)) return core::invalid("phone", "phone must be an 11-digit mobile number");
+  if (name.empty() || core::utf8_length(name) > 50 || !core::valid_text(name)) return core::invalid("name", "name must be 1 to 50 characters");
+  if (core::utf8_length(password) < 8) return core::invalid("password", "the password needs at least 8 characters");
+  const bool county_role = *parsed_role == core::Role::kCountyAdmin || *parsed_role == core::Role::kCourier;
+  if (*parsed_role == core::Role::kStoreKeeper || *parsed_role == core::Role::kSupplier)
+    return core::invalid("role", "store keepers and suppliers belong to a store or producer: create them in the admin console");
+  if (county_role && county_code.empty()) return core::invalid("county", "this role needs --county");
+  int64_t id = 0;
+  const int64_t now = app.clock().now_ms();
+  try {
+    auto status = app.database().transaction([&](db::Session& session) -> core::Status {
+      std::optional<int64_t> platform_id;
+      if (!county_code.empty()) {
+        auto platform = session.query_one("SELECT id FROM platforms WHERE county_code = :c", {county_code});
+        if (!platform) return core::invalid("county", "no platform for county code " + county_code);
+        platform_id = platform->integer(0);
+      }
+      id = auth::create_user(session, {phone, name, password, *parsed_role, platform_id}, now);
+      audit::record_system(session,
+                           {platform_id, "user", id, "create", nullptr,
+                            boost::json::object{{"phone", phone}, {"name", name}, {"role", role}}},
+                           "longnan add-user", now);
+      return core::Status();
+    });
+    if (!status) return status.error();
+  } catch (const db::UniqueViolation&) {
+    return core::conflict("an account with this phone number exists", "phone");
+  }
+  return id;
 }
 
 std::vector<std::string> route_table() {

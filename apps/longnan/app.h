@@ -59,6 +59,11 @@ struct ImportResult {
 // `longnan import KIND FILE --county CODE`: households, producers or products.
 ImportResult import_file(App& app, const std::string& kind, const std::string& path, const std::string& county_code);
 
+// `longnan add-user`: creates the first accounts of a deployment (a county or city admin)
+// without the API. county_code is required for county roles. Returns the new id.
+core::Result<int64_t> add_user(App& app, const std::string& phone, const std::string& name, const std::string& role,
+                               const std::string& county_code, const std::string& password);
+
 // Prepares the storage for `config`: makes the directory of a SQLite file.
 void prepare_storage(const Config& config);
 

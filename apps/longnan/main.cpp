@@ -83,6 +83,15 @@ int main(int argc, char** argv) {
   import->add_option("file", import_file, "a .csv or .xlsx file, header row first")->required()->check(CLI::ExistingFile);
   import->add_option("--county", import_county, "county code, e.g. 621221 for 成县")->required();
 
+  auto* add_user = cli.add_subcommand(
+      "add-user", "create an account, e.g. the first county admin; the password comes from LONGNAN_PASSWORD or standard input");
+  add_storage_options(add_user, config);
+  std::string user_phone, user_name, user_role, user_county;
+  add_user->add_option("--phone", user_phone, "mobile number the user logs in with")->required();
+  add_user->add_option("--name", user_name, "display name")->required();
+  add_user->add_option("--role", user_role, "county_admin, city_admin, auditor, courier or buyer")->required();
+  add_user->add_option("--county", user_county, "county code for county roles, e.g. 621221");
+
   auto* routes = cli.add_subcommand("routes", "print every HTTP route (METHOD PATTERN), e.g. to check the API description");
 
   auto* version = cli.add_subcommand("version", "print the version");
@@ -135,6 +144,16 @@ int main(int argc, char** argv) {
         std::cerr << import_file << ": row " << error.row << ": " << error.field << ": " << error.message << "\n";
       if (!result.errors.empty()) return fail(std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported");
       std::cout << "imported " << result.imported << " " << import_kind << "\n";
+      return 0;
+    }
+    if (add_user->parsed()) {
+      std::string password;
+      if (const char* from_env = std::getenv("LONGNAN_PASSWORD")) password = from_env;
+      else std::getline(std::cin, password);
+      longnan::app::App app(config);
+      auto id = longnan::app::add_user(app, user_phone, user_name, user_role, user_county, password);
+      if (!id) return fail(id.error().message);
+      std::cout << "created user " << *id << " (" << user_role << ")\n";
       return 0;
     }
     if (serve->parsed()) {

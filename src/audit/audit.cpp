@@ -111,6 +111,11 @@ void record_system(db::Session& session, const Entry& entry, const std::string& 
   insert(session, entry, std::nullopt, actor, "cli", now_ms);
 }
 
+boost::json::value import_summary(const std::vector<int64_t>& ids) {
+  boost::json::array list(ids.begin(), ids.end());
+  return boost::json::object{{"rows", ids.size()}, {"ids", std::move(list)}};
+}
+
 void register_routes(http::Router& router, db::Database& database) {
   router.add(http::Method::kGet, "/api/v1/audit-log", [&database](http::Request& request) { return list(request, database); });
 }

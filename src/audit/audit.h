@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/db.h"
 #include "http/http.h"
@@ -29,6 +30,9 @@ struct Entry {
 void record(db::Session& session, const http::Request& request, const Entry& entry, int64_t now_ms);
 // The same for changes made from the command line (imports, demo data).
 void record_system(db::Session& session, const Entry& entry, const std::string& actor, int64_t now_ms);
+
+// The `after` of an import entry: how many rows were created and their ids.
+boost::json::value import_summary(const std::vector<int64_t>& ids);
 
 // GET /api/v1/audit-log: auditors and admins, scoped to their county (city-wide for the city).
 void register_routes(http::Router& router, db::Database& database);

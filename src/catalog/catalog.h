@@ -58,13 +58,13 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
                                      const std::string& actor_name, int64_t now_ms);
 
 // Imports from a table (header row first) into the county `platform_id`, all rows or
-// none: returns how many were imported, or fills `errors` row by row. Products take one
+// none: returns the ids created, or fills `errors` row by row (and returns none). Products take one
 // SKU per row; rows with the same store_id and name form one product, entered as
 // store_accepted (the county approves them). `only_store` restricts a store keeper.
 // REQUIRES: inside a transaction (the caller rolls back when errors is not empty).
-size_t import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
+std::vector<int64_t> import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
                         std::vector<http::RowError>& errors);
-size_t import_products(db::Session& session, const core::Table& table, int64_t platform_id,
+std::vector<int64_t> import_products(db::Session& session, const core::Table& table, int64_t platform_id,
                        std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
                        std::vector<http::RowError>& errors);
 

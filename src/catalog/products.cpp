@@ -679,10 +679,11 @@ http::Response Catalog::Impl::import_products(http::Request& request) {
   std::vector<http::RowError> errors;
   size_t imported = 0;
   auto result = database.transaction([&](db::Session& session) -> core::Status {
-    imported = catalog::import_products(session, *table, *(*principal)->platform_id, only_store, (*principal)->name, now, errors);
+    auto ids = catalog::import_products(session, *table, *(*principal)->platform_id, only_store, (*principal)->name, now, errors);
     if (!errors.empty()) return core::invalid("file", "rows have errors");
-    audit::record(session, request,
-                  {(*principal)->platform_id, "product", 0, "import", nullptr, boost::json::object{{"products", imported}}}, now);
+    imported = ids.size();
+    audit::record(session, request, {(*principal)->platform_id, "product", 0, "import", nullptr, audit::import_summary(ids)},
+                  now);
     return core::Status();
   });
   if (!errors.empty()) return http::import_error_response(request, errors);

@@ -137,15 +137,15 @@ void scope_to_county(const core::Principal& caller, const std::string& column, s
 
 }  // namespace
 
-size_t import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
+std::vector<int64_t> import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
                         std::vector<http::RowError>& errors) {
   Columns columns(table.front());
   for (const char* required : {"kind", "name", "village_code"})
     if (!columns.has(required)) {
       errors.push_back({1, required, std::string("the header lacks the column ") + required});
-      return 0;
+      return {};
     }
-  size_t imported = 0;
+  std::vector<int64_t> created;
   for (size_t index = 1; index < table.size(); ++index) {
     const auto& row = table[index];
     NewProducer producer{columns.cell(row, "kind"), columns.cell(row, "name"), columns.cell(row, "village_code"),
@@ -167,23 +167,24 @@ size_t import_producers(db::Session& session, const core::Table& table, int64_t 
       errors.push_back({index + 1, id.error().field, id.error().message});
       continue;
     }
-    ++imported;
+    created.push_back(*id);
   }
-  return errors.empty() ? imported : 0;
+  if (!errors.empty()) created.clear();
+  return created;
 }
 
-size_t import_products(db::Session& session, const core::Table& table, int64_t platform_id,
+std::vector<int64_t> import_products(db::Session& session, const core::Table& table, int64_t platform_id,
                        std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
                        std::vector<http::RowError>& errors) {
   Columns columns(table.front());
   for (const char* required : {"producer_id", "category_code", "name", "origin_village_code", "sku_code", "price_fen", "stock"})
     if (!columns.has(required)) {
       errors.push_back({1, required, std::string("the header lacks the column ") + required});
-      return 0;
+      return {};
     }
   if (!only_store && !columns.has("store_id")) {
     errors.push_back({1, "store_id", "the header lacks the column store_id"});
-    return 0;
+    return {};
   }
   // Rows with the same store and name are one product; keep the first row's line for errors.
   std::vector<std::pair<size_t, NewProduct>> products;
@@ -242,7 +243,8 @@ size_t import_products(db::Session& session, const core::Table& table, int64_t p
     by_key[key] = products.size();
     products.emplace_back(line, std::move(product));
   }
-  if (!errors.empty()) return 0;
+  if (!errors.empty()) return {};
+  std::vector<int64_t> created;
   for (const auto& [line, product] : products) {
     std::set<std::string> codes;
     for (const auto& sku : product.skus)
@@ -250,8 +252,10 @@ size_t import_products(db::Session& session, const core::Table& table, int64_t p
     if (!errors.empty()) continue;
     auto id = insert_product(session, product, "store_accepted", actor_name, now_ms);
     if (!id) errors.push_back({line, id.error().field, id.error().message});
+    else created.push_back(*id);
   }
-  return errors.empty() ? products.size() : 0;
+  if (!errors.empty()) created.clear();
+  return created;
 }
 
 // GET /api/v1/producers: producers in the caller's county (a supplier sees only itself).
@@ -408,10 +412,11 @@ http::Response Catalog::Impl::import_producers(http::Request& request) {
   std::vector<http::RowError> errors;
   size_t imported = 0;
   auto result = database.transaction([&](db::Session& session) -> core::Status {
-    imported = catalog::import_producers(session, *table, *(*principal)->platform_id, now, errors);
+    auto ids = catalog::import_producers(session, *table, *(*principal)->platform_id, now, errors);
     if (!errors.empty()) return core::invalid("file", "rows have errors");
-    audit::record(session, request,
-                  {(*principal)->platform_id, "producer", 0, "import", nullptr, boost::json::object{{"rows", imported}}}, now);
+    imported = ids.size();
+    audit::record(session, request, {(*principal)->platform_id, "producer", 0, "import", nullptr, audit::import_summary(ids)},
+                  now);
     return core::Status();
   });
   if (!errors.empty()) return http::import_error_response(request, errors);

@@ -178,15 +178,15 @@ core::Result<NewHousehold> household_from_row(const std::vector<std::string>& he
   return household;
 }
 
-size_t import_households(db::Session& session, const core::FieldCipher& cipher, const core::Table& table,
+std::vector<int64_t> import_households(db::Session& session, const core::FieldCipher& cipher, const core::Table& table,
                          int64_t platform_id, int64_t now_ms, std::vector<http::RowError>& errors) {
   const auto& header = table.front();
   for (const char* required : {"village_code", "head_name"})
     if (std::find(header.begin(), header.end(), required) == header.end()) {
       errors.push_back({1, required, std::string("the header lacks the column ") + required});
-      return 0;
+      return {};
     }
-  size_t imported = 0;
+  std::vector<int64_t> created;
   for (size_t index = 1; index < table.size(); ++index) {
     auto household = household_from_row(header, table[index]);
     if (!household) {
@@ -202,9 +202,10 @@ size_t import_households(db::Session& session, const core::FieldCipher& cipher, 
       errors.push_back({index + 1, id.error().field, id.error().message});
       continue;
     }
-    ++imported;
+    created.push_back(*id);
   }
-  return errors.empty() ? imported : 0;
+  if (!errors.empty()) created.clear();
+  return created;
 }
 
 namespace {
@@ -584,10 +585,11 @@ http::Response Region::import_households_endpoint(http::Request& request) {
   std::vector<http::RowError> errors;
   size_t imported = 0;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
-    imported = import_households(session, cipher_, *table, *(*principal)->platform_id, now, errors);
+    auto ids = import_households(session, cipher_, *table, *(*principal)->platform_id, now, errors);
     if (!errors.empty()) return core::invalid("file", "rows have errors");
-    audit::record(session, request,
-                  {(*principal)->platform_id, "household", 0, "import", nullptr, boost::json::object{{"rows", imported}}}, now);
+    imported = ids.size();
+    audit::record(session, request, {(*principal)->platform_id, "household", 0, "import", nullptr, audit::import_summary(ids)},
+                  now);
     return core::Status();
   });
   if (!errors.empty()) return http::import_error_response(request, errors);

@@ -54,9 +54,9 @@ core::Result<int64_t> insert_household(db::Session& session, const core::FieldCi
 core::Result<NewHousehold> household_from_row(const std::vector<std::string>& header, const std::vector<std::string>& row);
 
 // Imports households from a table (header row first) into the county `platform_id`, all
-// rows or none: returns the number imported, or fills `errors` row by row.
+// rows or none: returns the ids created, or fills `errors` row by row (and returns none).
 // REQUIRES: inside a transaction (the caller rolls back when errors is not empty).
-size_t import_households(db::Session& session, const core::FieldCipher& cipher, const core::Table& table,
+std::vector<int64_t> import_households(db::Session& session, const core::FieldCipher& cipher, const core::Table& table,
                          int64_t platform_id, int64_t now_ms, std::vector<http::RowError>& errors);
 
 class Region {

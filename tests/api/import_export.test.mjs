@@ -37,6 +37,8 @@ for (const backend of BACKENDS) {
       assert.deepEqual(first.members.map((m) => m.relation), ['配偶', '子女']);
       assert.equal(first.poverty_status, 'registered');
       assert.equal((await admin.get('/api/v1/households?page_size=1')).json.total, before + 2);
+      const audit = (await admin.get('/api/v1/audit-log?entity=household')).json.items.find((e) => e.action === 'import');
+      assert.deepEqual(new Set(audit.after.ids), new Set(list.json.items.map((h) => h.id)));
     });
 
     test('one bad row stops the whole import and every bad row is reported', async () => {

@@ -30,6 +30,27 @@ describe('command line', () => {
       (error) => error.status === 1 && /key file .* is missing but the database holds encrypted household data/.test(error.stderr));
   });
 
+  test('add-user creates the first county admin of a deployment, who can then log in', async () => {
+    const db = freshDatabase('sqlite');
+    const args = ['add-user', '--db', db.url, '--key-file', db.key, '--phone', '13700000001', '--name', '徽县电商办',
+      '--role', 'county_admin', '--county', '621227'];
+    assert.match(run(args, { input: 'FirstAdmin2026\n', stdio: ['pipe', 'pipe', 'pipe'] }), /created user \d+/);
+    assert.throws(() => run(args, { input: 'FirstAdmin2026\n', stdio: ['pipe', 'pipe', 'pipe'] }),
+      (error) => error.status === 1 && /exists/.test(error.stderr));
+    assert.throws(() => run([...args.slice(0, -2), '--county', '999999'], { env: { ...process.env, LONGNAN_PASSWORD: 'FirstAdmin2026' } }),
+      (error) => error.status === 1 && /no platform/.test(error.stderr));
+    const server = await startServer('sqlite', { db, demo: false });
+    try {
+      const admin = new Client(server.url);
+      const user = await admin.login('13700000001', 'FirstAdmin2026');
+      assert.equal(user.role, 'county_admin');
+      const log = await admin.get(`/api/v1/audit-log?entity=user&entity_id=${user.id}`);
+      assert.equal(log.json.items[0].actor_name, 'longnan add-user');
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('LONGNAN_DB and LONGNAN_PORT set the database and the port', async () => {
     const db = freshDatabase('sqlite');
     run(['migrate'], { env: { ...process.env, LONGNAN_DB: db.url, LONGNAN_KEY_FILE: db.key } });
