@@ -60,7 +60,7 @@ App::App(const Config& config)
       cipher_(open_cipher(config, *database_)),
       modules_(std::make_unique<Modules>()) {
   database_->migrate();
-  database_->write([&](db::Session& session) {
+  database_->write_exclusive([&](db::Session& session) {
     region::load_reference_data(session, clock_.now_ms());
     catalog::load_reference_data(session);
   });
@@ -153,7 +153,7 @@ core::Result<int64_t> add_user(App& app, const std::string& phone, const std::st
   if (core::utf8_length(password) < 8) return core::invalid("password", "the password needs at least 8 characters");
   const bool county_role = *parsed_role == core::Role::kCountyAdmin || *parsed_role == core::Role::kCourier;
   if (*parsed_role == core::Role::kStoreKeeper || *parsed_role == core::Role::kSupplier)
-    return core::invalid("role", "store keepers and suppliers belong to a store or producer: create them in the admin console");
+    return core::invalid("role", "store keepers and suppliers belong to a store or producer: a county admin creates them with POST /api/v1/users");
   if (county_role && county_code.empty()) return core::invalid("county", "this role needs --county");
   int64_t id = 0;
   const int64_t now = app.clock().now_ms();

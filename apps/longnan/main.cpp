@@ -1,5 +1,5 @@
 // longnan: one binary for the platform. Subcommands: serve, migrate, demo-data, import,
-// routes, version. Every failure the user can cause ends in one line on stderr and exit code 1.
+// add-user, routes, version. Every failure the user can cause ends in one line on stderr and exit code 1.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -20,7 +20,7 @@ void add_storage_options(CLI::App* command, Config& config) {
   command->add_option("--db", config.db_url, "database: sqlite:PATH or postgresql://…")
       ->envname("LONGNAN_DB")
       ->capture_default_str();
-  command->add_option("--key-file", config.key_file, "key that encrypts personal data (created when absent)")
+  command->add_option("--key-file", config.key_file, "key that encrypts personal data (created when absent, only for a database without encrypted data)")
       ->envname("LONGNAN_KEY_FILE")
       ->capture_default_str();
 }

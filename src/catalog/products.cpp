@@ -190,8 +190,8 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
     return http::error_response(request, core::invalid("q", "q must be valid text of at most 100 characters"));
   if (admin && q && !q->empty()) {
     // Admin lists cover unlisted products too, which the index does not hold.
-    where += " AND p.name LIKE :q";
-    params.emplace_back("%" + std::string(*q) + "%");
+    where += " AND p.name LIKE :q ESCAPE '\\'";
+    params.emplace_back(db::contains_pattern(*q));
   } else if (q && !q->empty()) {
     searching = true;
     ranked = index.search(std::string(*q), kMaxSearchHits);

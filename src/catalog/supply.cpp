@@ -288,8 +288,8 @@ http::Response Catalog::Impl::list_producers(http::Request& request) {
   }
   if (auto q = request.query_param("q"); q && !q->empty()) {
     if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
-    where += " AND r.name LIKE :q";
-    params.emplace_back("%" + std::string(*q) + "%");
+    where += " AND r.name LIKE :q ESCAPE '\\'";
+    params.emplace_back(db::contains_pattern(*q));
   }
   boost::json::array items;
   core::Table table;
@@ -441,8 +441,8 @@ http::Response Catalog::Impl::list_stores(http::Request& request) {
   }
   if (auto q = request.query_param("q"); q && !q->empty()) {
     if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
-    where += " AND s.name LIKE :q";
-    params.emplace_back("%" + std::string(*q) + "%");
+    where += " AND s.name LIKE :q ESCAPE '\\'";
+    params.emplace_back(db::contains_pattern(*q));
   }
   // Admin screens ask for their own county only.
   if (request.query_param("mine") && request.principal && !request.principal->is_city_wide()) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <unordered_map>
 
 namespace longnan::db {
 
@@ -65,22 +66,6 @@ int64_t Session::scalar(std::string_view sql, const std::vector<Value>& params) 
 
 namespace {
 
-// Binds our Values to a prepared SOCI statement. SOCI keeps pointers to the bound
-// variables, so they live in this object for the statement's lifetime.
-struct Bindings {
-  std::vector<long long> integers;
-  std::vector<double> reals;
-  std::vector<std::string> texts;
-  std::vector<soci::indicator> indicators;
-
-  explicit Bindings(const std::vector<Value>& params) {
-    integers.reserve(params.size());
-    reals.reserve(params.size());
-    texts.reserve(params.size());
-    indicators.reserve(params.size());
-  }
-};
-
 bool is_unique_violation(const soci::soci_error& error, Dialect dialect) {
   std::string message = error.what();
   if (dialect == Dialect::kSqlite) return message.find("UNIQUE constraint failed") != std::string::npos;
@@ -110,78 +95,132 @@ Value fetch_column(const soci::row& row, size_t column) {
   return std::monostate{};
 }
 
+// A statement prepared once per connection and executed again with new values: SQLite
+// then skips parsing and planning, PostgreSQL the PREPARE/DEALLOCATE round trips.
+// SOCI binds by address, so the values live here, in slots that never move.
+//
+// Invariants: `kinds` has one character per parameter (i integer, d real, s text, n null);
+// the slot vectors are sized once from `kinds` and never reallocated.
+struct PreparedStatement {
+  std::string kinds;
+  std::vector<long long> integers;
+  std::vector<double> reals;
+  std::vector<std::string> texts;
+  std::vector<soci::indicator> indicators;
+  soci::row row;
+  std::unique_ptr<soci::statement> statement;
+
+  PreparedStatement(soci::session& session, const std::string& sql, const std::string& parameter_kinds, bool query)
+      : kinds(parameter_kinds) {
+    size_t integer_count = 0, real_count = 0, text_count = 0;
+    for (char kind : kinds) {
+      if (kind == 'i') ++integer_count;
+      else if (kind == 'd') ++real_count;
+      else ++text_count;
+    }
+    integers.resize(integer_count);
+    reals.resize(real_count);
+    texts.resize(text_count);
+    indicators.assign(text_count, soci::i_ok);
+    statement = std::make_unique<soci::statement>(session);
+    if (query) statement->exchange(soci::into(row));
+    size_t next_integer = 0, next_real = 0, next_text = 0;
+    for (char kind : kinds) {
+      if (kind == 'i') statement->exchange(soci::use(integers[next_integer++]));
+      else if (kind == 'd') statement->exchange(soci::use(reals[next_real++]));
+      else {
+        if (kind == 'n') indicators[next_text] = soci::i_null;
+        statement->exchange(soci::use(texts[next_text], indicators[next_text]));
+        ++next_text;
+      }
+    }
+    statement->alloc();
+    statement->prepare(sql);
+    statement->define_and_bind();
+  }
+
+  // REQUIRES: the kinds of `params` equal `kinds`.
+  void assign(const std::vector<Value>& params) {
+    size_t next_integer = 0, next_real = 0, next_text = 0;
+    for (const Value& param : params) {
+      if (auto* number = std::get_if<int64_t>(&param)) integers[next_integer++] = *number;
+      else if (auto* real = std::get_if<double>(&param)) reals[next_real++] = *real;
+      else if (auto* text = std::get_if<std::string>(&param)) texts[next_text++] = *text;
+      else texts[next_text++].clear();
+    }
+  }
+};
+
+std::string kinds_of(const std::vector<Value>& params) {
+  std::string kinds;
+  kinds.reserve(params.size());
+  for (const Value& param : params) kinds.push_back("nids"[param.index()]);
+  return kinds;
+}
+
+// One connection of the pool with its prepared statements.
+struct Connection {
+  static constexpr size_t kMaxStatements = 256;
+  std::unordered_map<std::string, std::unique_ptr<PreparedStatement>> statements;  // key: kinds, NUL, SQL
+};
+
 class SociSession final : public Session {
  public:
-  SociSession(soci::session& session, Dialect dialect) : session_(session), dialect_(dialect) {}
+  SociSession(soci::session& session, Connection& connection, Dialect dialect)
+      : session_(session), connection_(connection), dialect_(dialect) {}
   Dialect dialect() const override { return dialect_; }
 
   int64_t exec(std::string_view sql, const std::vector<Value>& params) override {
-    try {
-      Bindings bindings(params);
-      soci::statement statement(session_);
-      bind(statement, bindings, params);
-      statement.alloc();
-      statement.prepare(std::string(sql));
-      statement.define_and_bind();
-      statement.execute(true);
-      return statement.get_affected_rows();
-    } catch (const soci::soci_error& error) {
-      rethrow(error);
-    }
+    return run(sql, params, false, [](PreparedStatement& prepared) {
+      prepared.statement->execute(true);
+      return static_cast<int64_t>(prepared.statement->get_affected_rows());
+    });
   }
 
   std::vector<Row> query(std::string_view sql, const std::vector<Value>& params) override {
-    try {
-      Bindings bindings(params);
-      soci::row row;
-      soci::statement statement(session_);
-      statement.exchange(soci::into(row));
-      bind(statement, bindings, params);
-      statement.alloc();
-      statement.prepare(std::string(sql));
-      statement.define_and_bind();
-      std::vector<Row> rows;
-      if (!statement.execute(true)) return rows;
+    std::vector<Row> rows;
+    run(sql, params, true, [&](PreparedStatement& prepared) {
+      if (!prepared.statement->execute(true)) return int64_t{0};
+      const soci::row& row = prepared.row;
       do {
         std::vector<Value> columns;
         columns.reserve(row.size());
         for (size_t column = 0; column < row.size(); ++column) columns.push_back(fetch_column(row, column));
         rows.emplace_back(std::move(columns));
-      } while (statement.fetch());
-      return rows;
-    } catch (const soci::soci_error& error) {
-      rethrow(error);
-    }
+      } while (prepared.statement->fetch());
+      return int64_t{0};
+    });
+    return rows;
   }
-
-  soci::session& raw() { return session_; }
 
  private:
-  void bind(soci::statement& statement, Bindings& bindings, const std::vector<Value>& params) {
-    for (const Value& param : params) {
-      if (auto* number = std::get_if<int64_t>(&param)) {
-        bindings.integers.push_back(*number);
-        statement.exchange(soci::use(bindings.integers.back()));
-      } else if (auto* real = std::get_if<double>(&param)) {
-        bindings.reals.push_back(*real);
-        statement.exchange(soci::use(bindings.reals.back()));
-      } else if (auto* text = std::get_if<std::string>(&param)) {
-        bindings.texts.push_back(*text);
-        statement.exchange(soci::use(bindings.texts.back()));
-      } else {
-        bindings.texts.emplace_back();
-        bindings.indicators.push_back(soci::i_null);
-        statement.exchange(soci::use(bindings.texts.back(), bindings.indicators.back()));
+  template <class Work>
+  int64_t run(std::string_view sql, const std::vector<Value>& params, bool query, Work work) {
+    std::string kinds = kinds_of(params);
+    std::string key = kinds;
+    key.push_back(query ? 'Q' : 'E');
+    key.push_back('\0');
+    key.append(sql);
+    auto found = connection_.statements.find(key);
+    try {
+      if (found == connection_.statements.end()) {
+        if (connection_.statements.size() >= Connection::kMaxStatements) connection_.statements.clear();
+        found = connection_.statements
+                    .emplace(key, std::make_unique<PreparedStatement>(session_, std::string(sql), kinds, query))
+                    .first;
       }
+      found->second->assign(params);
+      return work(*found->second);
+    } catch (const soci::soci_error& error) {
+      // A statement that failed half-way is not reused.
+      if (found != connection_.statements.end()) connection_.statements.erase(found);
+      if (is_unique_violation(error, dialect_)) throw UniqueViolation(error.what());
+      throw DbError(error.what());
     }
-  }
-
-  [[noreturn]] void rethrow(const soci::soci_error& error) {
-    if (is_unique_violation(error, dialect_)) throw UniqueViolation(error.what());
-    throw DbError(error.what());
   }
 
   soci::session& session_;
+  Connection& connection_;
   Dialect dialect_;
 };
 
@@ -202,7 +241,7 @@ std::string one_line(const std::string& text) {
 class SociDatabase final : public Database {
  public:
   SociDatabase(Dialect dialect, const std::string& connect, size_t pool_size)
-      : dialect_(dialect), pool_(pool_size), size_(pool_size), free_(pool_size, true) {
+      : dialect_(dialect), pool_(pool_size), size_(pool_size), free_(pool_size, true), connections_(pool_size) {
     for (size_t index = 0; index < pool_size; ++index) {
       soci::session& session = pool_.at(index);
       if (dialect == Dialect::kSqlite) {
@@ -234,8 +273,22 @@ class SociDatabase final : public Database {
       size_t index;
       ~Release() { database->release(index); }
     } release{this, index};
-    SociSession session(pool_.at(index), dialect_);
-    work(session);
+    SociSession session(pool_.at(index), connections_[index], dialect_);
+    try {
+      work(session);
+    } catch (const DbError&) {
+      // A PostgreSQL restart leaves the connection dead: open it again for the next lease.
+      soci::session& raw = pool_.at(index);
+      if (dialect_ == Dialect::kPostgres && !raw.is_connected()) {
+        connections_[index].statements.clear();
+        try {
+          raw.reconnect();
+          raw << "SET client_min_messages TO WARNING";
+        } catch (const soci::soci_error&) {
+        }
+      }
+      throw;
+    }
   }
 
  protected:
@@ -268,6 +321,7 @@ class SociDatabase final : public Database {
   std::condition_variable available_;
   std::vector<bool> free_;
   uint64_t waits_ = 0;
+  std::vector<Connection> connections_;  // prepared statements, by pool index
 };
 
 // libpq keyword/value form of a postgresql:// URL (SOCI does not pass URLs through intact).
@@ -346,6 +400,23 @@ void Database::write(const std::function<void(Session&)>& work) {
     return core::Status();
   });
   (void)status;  // always ok: failures arrive as exceptions
+}
+
+void Database::write_exclusive(const std::function<void(Session&)>& work) {
+  write([&](Session& session) {
+    if (dialect() == Dialect::kPostgres) session.exec("SELECT pg_advisory_xact_lock(20130622)");
+    work(session);
+  });
+}
+
+std::string contains_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
 }
 
 std::string translate_sql(std::string_view sql, Dialect dialect) {

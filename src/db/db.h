@@ -94,6 +94,10 @@ class Database {
   core::Status transaction(const std::function<core::Status(Session&)>& work);
   // A transaction whose work cannot fail other than by throwing: committed unless it throws.
   void write(const std::function<void(Session&)>& work);
+  // write() that also excludes every other process doing the same at once (a PostgreSQL
+  // advisory lock; SQLite's write lock does it by itself). For start-up work such as
+  // loading reference data.
+  void write_exclusive(const std::function<void(Session&)>& work);
 
   // Applies every embedded migration not yet applied, in order, each in its own
   // transaction. Safe to call from several processes at once. Returns how many ran.
@@ -104,6 +108,10 @@ class Database {
  protected:
   virtual void begin(Session& session) = 0;
 };
+
+// A LIKE pattern matching `text` anywhere, with % _ and \ in `text` taken literally.
+// Use with "column LIKE :p ESCAPE '\'".
+std::string contains_pattern(std::string_view text);
 
 // Translates a migration written for both databases: {{pk}} becomes the dialect's
 // auto-increment primary key.

@@ -399,6 +399,8 @@ http::Response Region::list_households(http::Request& request) {
     params.emplace_back(**platform_filter);
   }
   if (auto village = request.query_param("village_code"); village && !village->empty()) {
+    if (village->size() > 12 || village->find_first_not_of("0123456789") != std::string_view::npos)
+      return http::error_response(request, core::invalid("village_code", "village_code must be a division code or its prefix"));
     where += " AND h.village_code LIKE :v";
     params.emplace_back(std::string(*village) + "%");
   }
@@ -409,8 +411,8 @@ http::Response Region::list_households(http::Request& request) {
   }
   if (auto q = request.query_param("q"); q && !q->empty()) {
     if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
-    where += " AND h.head_name LIKE :q";
-    params.emplace_back("%" + std::string(*q) + "%");
+    where += " AND h.head_name LIKE :q ESCAPE '\\'";
+    params.emplace_back(db::contains_pattern(*q));
   }
   bool reveal = caller.role == core::Role::kCountyAdmin || caller.role == core::Role::kSupplier;
   boost::json::array items;

@@ -45,6 +45,12 @@ for (const backend of BACKENDS) {
       for (const item of list.json.items) assert.equal(item.platform_id, as.countyAdmin.user.platform_id);
       const foreign = await as.countyAdmin.get(`/api/v1/households?platform_id=${platforms['文县']}`);
       assert.equal(foreign.json.total, 0);
+      // Search text is matched literally: % and _ are not wildcards.
+      assert.equal((await as.countyAdmin.get('/api/v1/households?q=%25')).json.total, 0);
+      assert.equal((await as.countyAdmin.get('/api/v1/households?q=_')).json.total, 0);
+      assert.equal((await as.countyAdmin.get('/api/v1/households?village_code=62%25')).status, 422);
+      const byVillage = await as.countyAdmin.get('/api/v1/households?village_code=621221&page_size=1');
+      assert.equal(byVillage.json.total, list.json.total);
       const producers = await as.countyAdmin.get('/api/v1/producers?page_size=100');
       for (const item of producers.json.items) assert.equal(item.platform_id, as.countyAdmin.user.platform_id);
     });
