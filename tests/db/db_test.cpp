@@ -126,6 +126,20 @@ TEST_P(DatabaseTest, PoolReportsConnections) {
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
+TEST(Reconnect, AConnectionKilledByPostgresIsReopenedForTheNextLease) {
+  const char* url = std::getenv("LONGNAN_TEST_PG_URL");
+  ASSERT_TRUE(url) << "LONGNAN_TEST_PG_URL is not set: run the tests with `make test`";
+  auto database = Database::open(url, 1);
+  int64_t backend = 0;
+  database->with_session([&](Session& session) { backend = session.scalar("SELECT pg_backend_pid()"); });
+  Database::open(url, 1)->with_session(
+      [&](Session& session) { session.exec("SELECT pg_terminate_backend(:p)", {backend}); });
+  EXPECT_THROW(database->with_session([](Session& session) { session.scalar("SELECT 1"); }), DbError);
+  int64_t answer = 0;
+  database->with_session([&](Session& session) { answer = session.scalar("SELECT 41 + 1"); });
+  EXPECT_EQ(answer, 42);
+}
+
 TEST(DatabaseOpen, BadUrlsFailWithOneReadableLine) {
   try {
     Database::open("mysql://nope", 1);
