@@ -10,6 +10,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
+#include "files/files.h"
 #include "core/validate.h"
 #include "http/json.h"
 #include "sheet/sheet.h"
@@ -21,6 +22,7 @@ struct App::Modules {
   std::unique_ptr<auth::Auth> auth;
   std::unique_ptr<region::Region> region;
   std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<files::Files> files;
 };
 
 void prepare_storage(const Config& config) {
@@ -72,6 +74,8 @@ App::App(const Config& config)
   modules_->catalog = std::make_unique<catalog::Catalog>(*database_, clock_);
   modules_->catalog->register_routes(router_);
   modules_->catalog->set_cache_ttl_ms(config.list_cache_ms);
+  modules_->files = std::make_unique<files::Files>(*database_, clock_);
+  modules_->files->register_routes(router_);
   audit::register_routes(router_, *database_);
 
   // GET /healthz: the process is up.

@@ -101,8 +101,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     counted_ = true;
     started_ = std::chrono::steady_clock::now();
     std::string_view target(parser_->get().target().data(), parser_->get().target().size());
-    size_t limit = target.starts_with(server_.options.upload_prefix) ? server_.options.upload_body_limit
-                                                                     : server_.options.body_limit;
+    bool upload = std::any_of(server_.options.upload_paths.begin(), server_.options.upload_paths.end(),
+                              [&](const std::string& prefix) { return target.starts_with(prefix); });
+    size_t limit = upload ? server_.options.upload_body_limit : server_.options.body_limit;
     parser_->body_limit(limit);
     if (auto length = parser_->content_length(); length && *length > limit)
       return reject(413, "request body larger than " + std::to_string(limit) + " bytes");
@@ -230,9 +231,10 @@ http::Response Server::Impl::handle(http::Request& request) {
       if (auto file = static_files.serve(request)) return *file;
     }
     http::Response response = router.dispatch(request);
-    // Large JSON answers travel compressed when the client allows it.
+    // Large JSON and text answers travel compressed when the client allows it.
     auto encodings = request.header("accept-encoding");
-    if (response.body.size() > 4096 && encodings && encodings->find("gzip") != std::string_view::npos) {
+    bool textual = response.content_type.starts_with("application/json") || response.content_type.starts_with("text/");
+    if (textual && response.body.size() > 4096 && encodings && encodings->find("gzip") != std::string_view::npos) {
       std::string compressed = gzip(response.body);
       if (!compressed.empty()) {
         response.body = std::move(compressed);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "http/http.h"
 #include "http/metrics.h"
@@ -22,8 +23,8 @@ struct Options {
   uint16_t port = 8080;
   int threads = 4;
   size_t body_limit = 1 << 20;          // 1 MiB for ordinary API requests
-  size_t upload_body_limit = 32 << 20;  // 32 MiB for paths starting with upload_prefix
-  std::string upload_prefix = "/api/v1/import/";
+  size_t upload_body_limit = 32 << 20;  // 32 MiB for imports and file uploads
+  std::vector<std::string> upload_paths{"/api/v1/import/", "/api/v1/files"};  // path prefixes
   std::chrono::seconds header_timeout{10};  // a slow client must send all headers in this time
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{30};    // keep-alive connections close after this
