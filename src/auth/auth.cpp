@@ -412,13 +412,18 @@ http::Response Auth::update_user(http::Request& request) {
 
 void Auth::register_routes(http::Router& router) {
   router.intercept([this](http::Request& request) { return authenticate(request); });
-  router.add(http::Method::kPost, "/api/v1/auth/login", [this](http::Request& r) { return login(r, false); });
-  router.add(http::Method::kPost, "/api/v1/auth/tokens", [this](http::Request& r) { return login(r, true); });
+  // Password hashing (argon2id, 64 MiB) is compute work.
+  router.add(http::Method::kPost, "/api/v1/auth/login", [this](http::Request& r) { return login(r, false); },
+             http::Work::kCompute);
+  router.add(http::Method::kPost, "/api/v1/auth/tokens", [this](http::Request& r) { return login(r, true); },
+             http::Work::kCompute);
   router.add(http::Method::kPost, "/api/v1/auth/logout", [this](http::Request& r) { return logout(r); });
   router.add(http::Method::kGet, "/api/v1/auth/me", [this](http::Request& r) { return me(r); });
-  router.add(http::Method::kPost, "/api/v1/auth/password", [this](http::Request& r) { return change_password(r); });
+  router.add(http::Method::kPost, "/api/v1/auth/password", [this](http::Request& r) { return change_password(r); },
+             http::Work::kCompute);
   router.add(http::Method::kGet, "/api/v1/users", [this](http::Request& r) { return list_users(r); });
-  router.add(http::Method::kPost, "/api/v1/users", [this](http::Request& r) { return create_user_endpoint(r); });
+  router.add(http::Method::kPost, "/api/v1/users", [this](http::Request& r) { return create_user_endpoint(r); },
+             http::Work::kCompute);
   router.add(http::Method::kPatch, "/api/v1/users/{id}", [this](http::Request& r) { return update_user(r); });
 }
 

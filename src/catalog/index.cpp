@@ -114,12 +114,16 @@ void Catalog::register_routes(http::Router& router) {
   using http::Method;
   Impl& impl = *impl_;
   // Every successful write may change what the public listing shows.
-  auto route = [&](Method method, const char* pattern, http::Response (Impl::*handler)(http::Request&)) {
-    router.add(method, pattern, [&impl, handler, method](http::Request& request) {
-      http::Response response = (impl.*handler)(request);
-      if (method != Method::kGet && response.status < 400) impl.catalog_changed();
-      return response;
-    });
+  auto route = [&](Method method, const char* pattern, http::Response (Impl::*handler)(http::Request&),
+                   http::Work work = http::Work::kQuick) {
+    router.add(
+        method, pattern,
+        [&impl, handler, method](http::Request& request) {
+          http::Response response = (impl.*handler)(request);
+          if (method != Method::kGet && response.status < 400) impl.catalog_changed();
+          return response;
+        },
+        work);
   };
   router.add(Method::kGet, "/api/v1/products", [&impl](http::Request& r) { return impl.list_products(r, false); });
   router.add(Method::kGet, "/api/v1/admin/products", [&impl](http::Request& r) { return impl.list_products(r, true); });
@@ -134,8 +138,8 @@ void Catalog::register_routes(http::Router& router) {
   route(Method::kPost, "/api/v1/producers", &Impl::create_producer);
   route(Method::kGet, "/api/v1/producers/{id}", &Impl::get_producer);
   route(Method::kPatch, "/api/v1/producers/{id}", &Impl::update_producer);
-  route(Method::kPost, "/api/v1/import/producers", &Impl::import_producers);
-  route(Method::kPost, "/api/v1/import/products", &Impl::import_products);
+  route(Method::kPost, "/api/v1/import/producers", &Impl::import_producers, http::Work::kCompute);
+  route(Method::kPost, "/api/v1/import/products", &Impl::import_products, http::Work::kCompute);
   route(Method::kGet, "/api/v1/stores", &Impl::list_stores);
   route(Method::kPost, "/api/v1/stores", &Impl::create_store);
   route(Method::kGet, "/api/v1/stores/{id}", &Impl::get_store);

@@ -95,7 +95,7 @@ http::Response Files::download(http::Request& request) {
 }
 
 void Files::register_routes(http::Router& router) {
-  router.add(http::Method::kPost, "/api/v1/files", [this](http::Request& r) { return upload(r); });
+  router.add(http::Method::kPost, "/api/v1/files", [this](http::Request& r) { return upload(r); }, http::Work::kCompute);
   router.add(http::Method::kGet, "/api/v1/files/{sha256}", [this](http::Request& r) { return download(r); });
 }
 

@@ -134,8 +134,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return segments;
 }
 
-void Router::add(Method method, std::string pattern, Handler handler) {
-  Route route{method, pattern, {}, std::move(handler)};
+void Router::add(Method method, std::string pattern, Handler handler, Work work) {
+  Route route{method, pattern, {}, std::move(handler), work};
   for (auto segment : split_path(pattern)) route.segments.emplace_back(segment);
   routes_.push_back(std::move(route));
 }
@@ -157,6 +157,15 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& segm
 bool Router::matches(std::string_view path) const {
   auto segments = split_path(path);
   return std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) { return match(route, segments, nullptr); });
+}
+
+bool Router::is_compute(const Request& request) const {
+  if (request.query_param("format")) return true;
+  auto segments = split_path(request.path);
+  Method wanted = request.method == Method::kHead ? Method::kGet : request.method;
+  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) {
+    return route.work == Work::kCompute && route.method == wanted && match(route, segments, nullptr);
+  });
 }
 
 Response Router::dispatch(Request& request) const {

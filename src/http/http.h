@@ -59,6 +59,11 @@ Response internal_error_response(const Request& request);
 
 using Handler = std::function<Response(Request&)>;
 
+// Where a handler runs. Quick handlers run on the I/O threads; compute handlers (password
+// hashing, imports, exports) run on the server's compute pool so that a burst of them
+// cannot stall other clients.
+enum class Work { kQuick, kCompute };
+
 // Called before a matched route's handler; returns a response to stop the request there
 // (e.g. 401, 403 for a missing CSRF token), or nullopt to go on.
 using Interceptor = std::function<std::optional<Response>(Request&)>;
@@ -66,13 +71,16 @@ using Interceptor = std::function<std::optional<Response>(Request&)>;
 class Router {
  public:
   // pattern: "/api/v1/products/{id}"; a {name} segment matches one non-empty segment.
-  void add(Method method, std::string pattern, Handler handler);
+  void add(Method method, std::string pattern, Handler handler, Work work = Work::kQuick);
   void intercept(Interceptor interceptor) { interceptors_.push_back(std::move(interceptor)); }
 
   // Dispatches `request` (404 unknown path, 405 wrong method with Allow). Exceptions from
   // handlers are not caught here: the server logs them and answers 500.
   Response dispatch(Request& request) const;
   bool matches(std::string_view path) const;
+  // True when the request should run on the compute pool: its route is Work::kCompute,
+  // or it asks for a whole list as a file (format=csv|xlsx).
+  bool is_compute(const Request& request) const;
 
   struct RouteInfo {
     Method method;
@@ -86,6 +94,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    Work work;
   };
   static bool match(const Route& route, const std::vector<std::string_view>& segments,
                     std::vector<std::pair<std::string, std::string>>* params);

@@ -600,7 +600,8 @@ http::Response Region::import_households_endpoint(http::Request& request) {
 }
 
 void Region::register_routes(http::Router& router) {
-  router.add(http::Method::kPost, "/api/v1/import/households", [this](http::Request& r) { return import_households_endpoint(r); });
+  router.add(http::Method::kPost, "/api/v1/import/households", [this](http::Request& r) { return import_households_endpoint(r); },
+             http::Work::kCompute);
   router.add(http::Method::kGet, "/api/v1/divisions", [this](http::Request& r) { return list_divisions(r); });
   router.add(http::Method::kGet, "/api/v1/divisions/{code}", [this](http::Request& r) { return get_division(r); });
   router.add(http::Method::kGet, "/api/v1/platforms", [this](http::Request& r) { return list_platforms(r); });

@@ -28,6 +28,7 @@ struct Server::Impl {
   http::Metrics& metrics;
   StaticFiles static_files;
   asio::io_context io{options.threads};
+  asio::thread_pool compute{static_cast<size_t>(std::max(1, options.compute_threads))};
   tcp::acceptor acceptor{io};
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
@@ -135,17 +136,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
     }
 
-    http::Response response;
-    auto url = boost::urls::parse_origin_form(request.target);
-    if (!url) {
-      response = http::error_response(request, core::bad_request("malformed request target"));
-    } else {
-      request.path = std::string(url->path());
-      for (const auto& param : url->params()) request.query.emplace_back(std::string(param.key), std::string(param.value));
-      response = server_.handle(request);
-    }
     keep_alive_ = message.keep_alive() && !server_.draining;
-    write(request, std::move(response));
+    auto url = boost::urls::parse_origin_form(request.target);
+    if (!url) return write(request, http::error_response(request, core::bad_request("malformed request target")));
+    request.path = std::string(url->path());
+    for (const auto& param : url->params()) request.query.emplace_back(std::string(param.key), std::string(param.value));
+    if (!server_.router.is_compute(request)) return write(request, server_.handle(request));
+    // Compute work leaves the I/O thread; the answer comes back to this connection's strand.
+    auto shared = std::make_shared<http::Request>(std::move(request));
+    asio::post(server_.compute, [self = shared_from_this(), shared] {
+      auto response = std::make_shared<http::Response>(self->server_.handle(*shared));
+      asio::post(self->stream_.get_executor(), [self, shared, response] { self->write(*shared, std::move(*response)); });
+    });
   }
 
   void write(const http::Request& request, http::Response response) {
@@ -307,6 +309,7 @@ void Server::run() {
   for (int index = 1; index < impl.options.threads; ++index) threads.emplace_back([&impl] { impl.io.run(); });
   impl.io.run();
   for (auto& thread : threads) thread.join();
+  impl.compute.join();
   spdlog::info("stopped");
 }
 
