@@ -6,7 +6,7 @@ BIN := build/$(PRESET)/apps/longnan/longnan
 DB ?= sqlite:var/longnan.db
 PORT ?= 8080
 
-.PHONY: setup build web run test test-asan bench clean
+.PHONY: setup build web run test test-asan fuzz bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -32,6 +32,18 @@ test-asan: setup web
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan
 	@bash scripts/test.sh build/asan/apps/longnan/longnan
+
+# Fuzzes the CSV, XLSX, JSON and text parsers (clang + libFuzzer) for FUZZ_SECONDS each;
+# new inputs go to a scratch directory, crashes are reported and left in build/fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+	@for target in csv xlsx json text; do \
+	  mkdir -p build/fuzz/scratch/$$target; \
+	  build/fuzz/tests/fuzz/$${target}_fuzzer build/fuzz/scratch/$$target tests/fuzz/corpus/$$target \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -artifact_prefix=build/fuzz/$$target- || exit 1; \
+	done
 
 bench: build
 	@bash bench/read_path.sh $(BIN)

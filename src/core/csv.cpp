@@ -77,8 +77,11 @@ void append_csv_row(std::string& out, const std::vector<std::string>& fields) {
   for (size_t index = 0; index < fields.size(); ++index) {
     if (index > 0) out.push_back(',');
     const std::string& field = fields[index];
+    // A leading byte-order mark is quoted too: at the start of a file it would be taken
+    // for the file's own mark and dropped (found by fuzzing).
     bool needs_quotes = field.find_first_of(",\"\r\n") != std::string::npos ||
-                        (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+                        (!field.empty() && (field.front() == ' ' || field.back() == ' ')) ||
+                        field.starts_with("\xEF\xBB\xBF");
     // A leading = + - @ would be run as a formula by spreadsheet programs: neutralise it.
     bool formula = !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '@' ||
                                       (field[0] == '-' && (field.size() == 1 || field[1] < '0' || field[1] > '9')));

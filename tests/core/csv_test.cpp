@@ -21,6 +21,15 @@ TEST(Csv, ReportsUnterminatedQuoteWithLine) {
   EXPECT_NE(error.find("line 2"), std::string::npos);
 }
 
+TEST(Csv, AFieldStartingWithAByteOrderMarkSurvivesARoundTrip) {
+  std::string out;
+  append_csv_row(out, {"\xEF\xBB\xBF" "a", "b"});
+  Table rows;
+  std::string error;
+  ASSERT_TRUE(parse_csv(out, rows, error));
+  EXPECT_EQ(rows.at(0).at(0), "\xEF\xBB\xBF" "a");
+}
+
 TEST(Csv, WritesRoundTripAndDefusesFormulas) {
   std::string out;
   append_csv_row(out, {"plain", "with,comma", "quote\"", "=SUM(A1)", "-5", "-x"});

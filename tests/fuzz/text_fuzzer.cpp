@@ -1,0 +1,9 @@
+// libFuzzer entry for longnan::fuzz::text (see targets.h). Built by the fuzz preset.
+#include <string_view>
+
+#include "targets.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, size_t size) {
+  longnan::fuzz::text(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
