@@ -36,7 +36,8 @@ test-asan: setup web
 # Fuzzes the CSV, XLSX, JSON and text parsers (clang + libFuzzer) for FUZZ_SECONDS each;
 # new inputs go to a scratch directory, crashes are reported and left in build/fuzz/.
 FUZZ_SECONDS ?= 60
-fuzz: setup
+fuzz:
+	@bash scripts/setup.sh clang
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz
 	@for target in csv xlsx json text; do \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Longnan needs on Debian 12, if missing.
 # Safe to run again: it installs nothing that is already there.
-# usage: scripts/setup.sh            (as root, or as a user with sudo)
+# usage: scripts/setup.sh [EXTRA-PACKAGE…]   (as root, or as a user with sudo)
 set -euo pipefail
 
 packages=(
@@ -11,7 +11,8 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxapian-dev
   libxlsxwriter-dev libzip-dev libpugixml-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  make postgresql chromium wrk curl procps clang
+  make postgresql chromium wrk curl procps
+  "$@"
 )
 
 missing=()
