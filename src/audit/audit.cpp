@@ -54,45 +54,35 @@ http::Response list(http::Request& request, db::Database& database) {
     where += " AND entity_id = :i";
     params.emplace_back(**entity_id);
   }
-  const std::string columns =
-      "SELECT id, at, actor_name, entity, entity_id, action, before_json, after_json, request_id, platform_id "
-      "FROM audit_log";
   boost::json::array items;
   core::Table table;
-  int64_t total = 0;
+  db::PageRows result;
   database.with_session([&](db::Session& session) {
-    total = session.scalar("SELECT COUNT(*) FROM audit_log" + where, params);
-    auto paged = params;
-    std::string limit = " ORDER BY id DESC LIMIT :l OFFSET :o";
-    if (*format) {
-      paged.emplace_back(http::kMaxExportRows);
-      paged.emplace_back(int64_t{0});
-    } else {
-      paged.emplace_back(page->page_size);
-      paged.emplace_back(page->offset());
-    }
-    auto rows = session.query(columns + where + limit, paged);
-    if (*format) table.push_back({"id", "at", "actor", "entity", "entity_id", "action", "before", "after", "request_id"});
-    for (const auto& row : rows) {
-      if (*format) {
-        table.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
-                         row.text(7), row.text(8)});
-        continue;
-      }
-      items.push_back(boost::json::object{{"id", row.integer(0)},
-                                          {"at", row.integer(1)},
-                                          {"actor_name", row.text(2)},
-                                          {"entity", row.text(3)},
-                                          {"entity_id", row.integer(4)},
-                                          {"action", row.text(5)},
-                                          {"before", stored_json(row.optional_text(6))},
-                                          {"after", stored_json(row.optional_text(7))},
-                                          {"request_id", row.text(8)},
-                                          {"platform_id", row.is_null(9) ? boost::json::value() : row.integer(9)}});
-    }
+    result = db::select_page(session,
+                             "SELECT id, at, actor_name, entity, entity_id, action, before_json, after_json, request_id, "
+                             "platform_id",
+                             "FROM audit_log" + where, "ORDER BY id DESC", params, http::list_limit(*format, *page),
+                             http::list_offset(*format, *page));
   });
-  if (*format) return http::export_response(**format, table, "audit-log");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  if (*format) table.push_back({"id", "at", "actor", "entity", "entity_id", "action", "before", "after", "request_id"});
+  for (const auto& row : result.rows) {
+      if (*format) {
+      table.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                       row.text(7), row.text(8)});
+      continue;
+    }
+    items.push_back(boost::json::object{{"id", row.integer(0)},
+                                        {"at", row.integer(1)},
+                                        {"actor_name", row.text(2)},
+                                        {"entity", row.text(3)},
+                                        {"entity_id", row.integer(4)},
+                                        {"action", row.text(5)},
+                                        {"before", stored_json(row.optional_text(6))},
+                                        {"after", stored_json(row.optional_text(7))},
+                                        {"request_id", row.text(8)},
+                                        {"platform_id", row.is_null(9) ? boost::json::value() : row.integer(9)}});
+  }
+  return http::list_response(*format, *page, result.total, std::move(items), table, "audit-log");
 }
 
 }  // namespace

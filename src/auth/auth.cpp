@@ -255,9 +255,12 @@ http::Response Auth::change_password(http::Request& request) {
 
 namespace {
 
-constexpr std::string_view kUserColumns =
-    "SELECT u.id, u.name, u.phone, u.role, u.platform_id, u.store_id, u.producer_id, u.household_id, u.disabled "
+constexpr std::string_view kUserSelect =
+    "SELECT u.id, u.name, u.phone, u.role, u.platform_id, u.store_id, u.producer_id, u.household_id, u.disabled";
+constexpr std::string_view kUserFrom =
     "FROM users u";
+// Both together, for single-row lookups.
+const std::string kUserColumns = std::string(kUserSelect) + " " + std::string(kUserFrom);
 
 boost::json::object listed_user_json(const db::Row& row) {
   auto body = user_json(principal_from(row));
@@ -285,25 +288,22 @@ http::Response Auth::list_users(http::Request& request) {
     where += " AND u.role = :r";
     params.emplace_back(std::string(*role));
   }
+  db::PageRows result;
+  database_.with_session([&](db::Session& session) {
+    result = db::select_page(session, kUserSelect, std::string(kUserFrom) + where, "ORDER BY u.id", params,
+                             http::list_limit(*format, *page), http::list_offset(*format, *page));
+  });
   boost::json::array items;
   core::Table table;
-  int64_t total = 0;
-  database_.with_session([&](db::Session& session) {
-    total = session.scalar("SELECT COUNT(*) FROM users u" + where, params);
-    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
-    params.emplace_back(*format ? int64_t{0} : page->offset());
-    auto rows = session.query(std::string(kUserColumns) + where + " ORDER BY u.id LIMIT :l OFFSET :o", params);
-    if (*format) table.push_back({"id", "name", "phone", "role", "platform_id", "store_id", "producer_id", "disabled"});
-    for (const auto& row : rows) {
-      if (*format)
-        table.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
-                         row.integer(8) ? "yes" : "no"});
-      else
-        items.push_back(listed_user_json(row));
-    }
-  });
-  if (*format) return http::export_response(**format, table, "users");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  if (*format) table.push_back({"id", "name", "phone", "role", "platform_id", "store_id", "producer_id", "disabled"});
+  for (const auto& row : result.rows) {
+    if (*format)
+      table.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                       row.integer(8) ? "yes" : "no"});
+    else
+      items.push_back(listed_user_json(row));
+  }
+  return http::list_response(*format, *page, result.total, std::move(items), table, "users");
 }
 
 // POST /api/v1/users: an admin creates an account in their county.

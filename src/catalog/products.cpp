@@ -23,12 +23,15 @@ constexpr int64_t kMaxPriceFen = 100'000'000;  // ¥1,000,000 per item
 constexpr int64_t kMaxStock = 10'000'000;
 constexpr size_t kMaxSearchHits = 2000;
 
-constexpr std::string_view kProductColumns =
+constexpr std::string_view kProductSelect =
     "SELECT p.id, p.name, p.name_en, p.min_price_fen, p.brand_id, b.name, p.store_id, s.name, p.producer_id, "
     "pr.name, pr.kind, pl.name, p.platform_id, p.images_json, p.status, p.category_id, p.description, p.unit, "
-    "p.origin_village_code, p.sale_attributes_json, p.created_at, p.updated_at "
+    "p.origin_village_code, p.sale_attributes_json, p.created_at, p.updated_at";
+constexpr std::string_view kProductFrom =
     "FROM products p JOIN stores s ON s.id = p.store_id JOIN producers pr ON pr.id = p.producer_id "
     "JOIN platforms pl ON pl.id = p.platform_id LEFT JOIN brands b ON b.id = p.brand_id";
+// Both together, for single-row lookups.
+const std::string kProductColumns = std::string(kProductSelect) + " " + std::string(kProductFrom);
 
 boost::json::value json_or(const std::string& text, boost::json::value fallback) {
   auto parsed = http::parse_json(text);

@@ -15,10 +15,13 @@
 namespace longnan::catalog {
 namespace {
 
-constexpr std::string_view kProducerColumns =
+constexpr std::string_view kProducerSelect =
     "SELECT r.id, r.platform_id, r.kind, r.name, r.village_code, v.name, t.name, r.household_id, r.credit_code, "
-    "r.contact_name, r.created_at, (SELECT COUNT(*) FROM products p WHERE p.producer_id = r.id) "
+    "r.contact_name, r.created_at, (SELECT COUNT(*) FROM products p WHERE p.producer_id = r.id)";
+constexpr std::string_view kProducerFrom =
     "FROM producers r JOIN divisions v ON v.code = r.village_code LEFT JOIN divisions t ON t.code = v.parent_code";
+// Both together, for single-row lookups.
+const std::string kProducerColumns = std::string(kProducerSelect) + " " + std::string(kProducerFrom);
 
 boost::json::object producer_json(const db::Row& row) {
   return {{"id", row.integer(0)},
@@ -35,11 +38,14 @@ boost::json::object producer_json(const db::Row& row) {
           {"product_count", row.integer(11)}};
 }
 
-constexpr std::string_view kStoreColumns =
+constexpr std::string_view kStoreSelect =
     "SELECT s.id, s.platform_id, s.name, s.village_code, v.name, t.name, s.keeper_name, s.created_at, "
     "(SELECT COUNT(*) FROM store_households sh WHERE sh.store_id = s.id), "
-    "(SELECT COUNT(*) FROM products p WHERE p.store_id = s.id AND p.status = 'listed') "
+    "(SELECT COUNT(*) FROM products p WHERE p.store_id = s.id AND p.status = 'listed')";
+constexpr std::string_view kStoreFrom =
     "FROM stores s JOIN divisions v ON v.code = s.village_code LEFT JOIN divisions t ON t.code = v.parent_code";
+// Both together, for single-row lookups.
+const std::string kStoreColumns = std::string(kStoreSelect) + " " + std::string(kStoreFrom);
 
 boost::json::object store_json(const db::Row& row) {
   return {{"id", row.integer(0)},
@@ -291,25 +297,22 @@ http::Response Catalog::Impl::list_producers(http::Request& request) {
     where += " AND r.name LIKE :q ESCAPE '\\'";
     params.emplace_back(db::contains_pattern(*q));
   }
+  db::PageRows result;
+  database.with_session([&](db::Session& session) {
+    result = db::select_page(session, kProducerSelect, std::string(kProducerFrom) + where, "ORDER BY r.id", params,
+                             http::list_limit(*format, *page), http::list_offset(*format, *page));
+  });
   boost::json::array items;
   core::Table table;
-  int64_t total = 0;
-  database.with_session([&](db::Session& session) {
-    total = session.scalar("SELECT COUNT(*) FROM producers r" + where, params);
-    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
-    params.emplace_back(*format ? int64_t{0} : page->offset());
-    auto rows = session.query(std::string(kProducerColumns) + where + " ORDER BY r.id LIMIT :l OFFSET :o", params);
-    if (*format) table.push_back({"id", "kind", "name", "village_code", "village_name", "household_id", "credit_code", "contact_name"});
-    for (const auto& row : rows) {
-      if (*format)
-        table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), region::short_village_name(row.text(5)),
-                         row.text(7), row.text(8), row.text(9)});
-      else
-        items.push_back(producer_json(row));
-    }
-  });
-  if (*format) return http::export_response(**format, table, "producers");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  if (*format) table.push_back({"id", "kind", "name", "village_code", "village_name", "household_id", "credit_code", "contact_name"});
+  for (const auto& row : result.rows) {
+    if (*format)
+      table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), region::short_village_name(row.text(5)),
+                       row.text(7), row.text(8), row.text(9)});
+    else
+      items.push_back(producer_json(row));
+  }
+  return http::list_response(*format, *page, result.total, std::move(items), table, "producers");
 }
 
 // GET /api/v1/producers/{id}
@@ -449,25 +452,22 @@ http::Response Catalog::Impl::list_stores(http::Request& request) {
     where += " AND s.platform_id = :mine";
     params.emplace_back(request.principal->platform_id.value_or(0));
   }
+  db::PageRows result;
+  database.with_session([&](db::Session& session) {
+    result = db::select_page(session, kStoreSelect, std::string(kStoreFrom) + where, "ORDER BY s.id", params,
+                             http::list_limit(*format, *page), http::list_offset(*format, *page));
+  });
   boost::json::array items;
   core::Table table;
-  int64_t total = 0;
-  database.with_session([&](db::Session& session) {
-    total = session.scalar("SELECT COUNT(*) FROM stores s" + where, params);
-    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
-    params.emplace_back(*format ? int64_t{0} : page->offset());
-    auto rows = session.query(std::string(kStoreColumns) + where + " ORDER BY s.id LIMIT :l OFFSET :o", params);
-    if (*format) table.push_back({"id", "name", "village_code", "village_name", "township_name", "keeper_name", "households", "products"});
-    for (const auto& row : rows) {
-      if (*format)
-        table.push_back({row.text(0), row.text(2), row.text(3), region::short_village_name(row.text(4)), row.text(5),
-                         row.text(6), row.text(8), row.text(9)});
-      else
-        items.push_back(store_json(row));
-    }
-  });
-  if (*format) return http::export_response(**format, table, "stores");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  if (*format) table.push_back({"id", "name", "village_code", "village_name", "township_name", "keeper_name", "households", "products"});
+  for (const auto& row : result.rows) {
+    if (*format)
+      table.push_back({row.text(0), row.text(2), row.text(3), region::short_village_name(row.text(4)), row.text(5),
+                       row.text(6), row.text(8), row.text(9)});
+    else
+      items.push_back(store_json(row));
+  }
+  return http::list_response(*format, *page, result.total, std::move(items), table, "stores");
 }
 
 // GET /api/v1/stores/{id}
@@ -665,41 +665,38 @@ http::Response Catalog::Impl::list_certifications(http::Request& request) {
     params.emplace_back(**producer_id);
   }
   const int64_t now = clock.now_ms();
+  db::PageRows result;
+  database.with_session([&](db::Session& session) {
+    result = db::select_page(session,
+                             "SELECT c.id, c.platform_id, c.product_id, c.producer_id, c.kind, c.number, c.issuer, "
+                             "c.valid_from, c.valid_until, c.evidence_url",
+                             "FROM certifications c" + where, "ORDER BY c.id", params, http::list_limit(*format, *page),
+                             http::list_offset(*format, *page));
+  });
   boost::json::array items;
   core::Table table;
-  int64_t total = 0;
-  database.with_session([&](db::Session& session) {
-    total = session.scalar("SELECT COUNT(*) FROM certifications c" + where, params);
-    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
-    params.emplace_back(*format ? int64_t{0} : page->offset());
-    auto rows = session.query(
-        "SELECT c.id, c.platform_id, c.product_id, c.producer_id, c.kind, c.number, c.issuer, c.valid_from, "
-        "c.valid_until, c.evidence_url FROM certifications c" + where + " ORDER BY c.id LIMIT :l OFFSET :o",
-        params);
-    if (*format)
-      table.push_back({"id", "product_id", "producer_id", "kind", "number", "issuer", "valid_from", "valid_until", "active"});
-    for (const auto& row : rows) {
-      bool active = row.integer(7) <= now && row.integer(8) >= now;
-      if (*format) {
-        table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
-                         core::shanghai_date(row.integer(7)), core::shanghai_date(row.integer(8)), active ? "yes" : "no"});
-        continue;
-      }
-      items.push_back(boost::json::object{{"id", row.integer(0)},
-                                          {"platform_id", row.integer(1)},
-                                          {"product_id", row.is_null(2) ? boost::json::value() : row.integer(2)},
-                                          {"producer_id", row.is_null(3) ? boost::json::value() : row.integer(3)},
-                                          {"kind", row.text(4)},
-                                          {"number", row.text(5)},
-                                          {"issuer", row.text(6)},
-                                          {"valid_from", core::shanghai_date(row.integer(7))},
-                                          {"valid_until", core::shanghai_date(row.integer(8))},
-                                          {"evidence_url", row.text(9)},
-                                          {"active", active}});
+  if (*format)
+    table.push_back({"id", "product_id", "producer_id", "kind", "number", "issuer", "valid_from", "valid_until", "active"});
+  for (const auto& row : result.rows) {
+    bool active = row.integer(7) <= now && row.integer(8) >= now;
+    if (*format) {
+      table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                       core::shanghai_date(row.integer(7)), core::shanghai_date(row.integer(8)), active ? "yes" : "no"});
+      continue;
     }
-  });
-  if (*format) return http::export_response(**format, table, "certifications");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+    items.push_back(boost::json::object{{"id", row.integer(0)},
+                                        {"platform_id", row.integer(1)},
+                                        {"product_id", row.is_null(2) ? boost::json::value() : row.integer(2)},
+                                        {"producer_id", row.is_null(3) ? boost::json::value() : row.integer(3)},
+                                        {"kind", row.text(4)},
+                                        {"number", row.text(5)},
+                                        {"issuer", row.text(6)},
+                                        {"valid_from", core::shanghai_date(row.integer(7))},
+                                        {"valid_until", core::shanghai_date(row.integer(8))},
+                                        {"evidence_url", row.text(9)},
+                                        {"active", active}});
+  }
+  return http::list_response(*format, *page, result.total, std::move(items), table, "certifications");
 }
 
 // POST /api/v1/certifications: the county office records a certification with its evidence.

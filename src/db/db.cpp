@@ -409,6 +409,18 @@ void Database::write_exclusive(const std::function<void(Session&)>& work) {
   });
 }
 
+PageRows select_page(Session& session, std::string_view select, std::string_view from_where, std::string_view order_by,
+                     std::vector<Value> params, int64_t limit, int64_t offset) {
+  PageRows page;
+  page.total = session.scalar("SELECT COUNT(*) " + std::string(from_where), params);
+  params.emplace_back(limit);
+  params.emplace_back(offset);
+  page.rows = session.query(std::string(select) + " " + std::string(from_where) + " " + std::string(order_by) +
+                                " LIMIT :limit OFFSET :offset",
+                            params);
+  return page;
+}
+
 std::string contains_pattern(std::string_view text) {
   std::string pattern = "%";
   for (char c : text) {

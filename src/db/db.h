@@ -109,6 +109,16 @@ class Database {
   virtual void begin(Session& session) = 0;
 };
 
+// One page of a list query and the size of the whole list.
+struct PageRows {
+  int64_t total = 0;
+  std::vector<Row> rows;
+};
+// Runs "SELECT COUNT(*) <from_where>" and "<select> <from_where> <order_by> LIMIT … OFFSET …"
+// with the same parameters. `from_where` starts with FROM; `order_by` must make the order total.
+PageRows select_page(Session& session, std::string_view select, std::string_view from_where, std::string_view order_by,
+                     std::vector<Value> params, int64_t limit, int64_t offset);
+
 // A LIKE pattern matching `text` anywhere, with % _ and \ in `text` taken literally.
 // Use with "column LIKE :p ESCAPE '\'".
 std::string contains_pattern(std::string_view text);

@@ -31,6 +31,12 @@ Response export_response(ExportFormat format, const core::Table& rows, std::stri
   return response;
 }
 
+Response list_response(const std::optional<ExportFormat>& format, const Page& page, int64_t total,
+                       boost::json::array items, const core::Table& table, std::string_view basename) {
+  if (format) return export_response(*format, table, basename);
+  return json_response(page_body(std::move(items), total, page));
+}
+
 core::Result<core::Table> read_upload(const Request& request) {
   auto content_type = request.header("content-type").value_or("");
   core::Table rows;

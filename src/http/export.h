@@ -9,6 +9,7 @@
 
 #include "core/csv.h"
 #include "http/http.h"
+#include "http/json.h"
 
 namespace longnan::http {
 
@@ -19,6 +20,19 @@ core::Result<std::optional<ExportFormat>> export_format(const Request& request);
 
 // The most rows an export returns (a county has a few tens of thousands of households).
 constexpr int64_t kMaxExportRows = 200000;
+
+// The rows a list query should fetch: one page for JSON, every row (up to kMaxExportRows)
+// for a file.
+inline int64_t list_limit(const std::optional<ExportFormat>& format, const Page& page) {
+  return format ? kMaxExportRows : page.page_size;
+}
+inline int64_t list_offset(const std::optional<ExportFormat>& format, const Page& page) {
+  return format ? 0 : page.offset();
+}
+
+// Answers a list request: `items` as a JSON page, or `table` (header first) as a file.
+Response list_response(const std::optional<ExportFormat>& format, const Page& page, int64_t total,
+                       boost::json::array items, const core::Table& table, std::string_view basename);
 
 // `rows` (header first) as an attachment named `basename`.csv / .xlsx.
 Response export_response(ExportFormat format, const core::Table& rows, std::string_view basename);

@@ -227,10 +227,13 @@ Access access_to(const core::Principal& principal, int64_t platform_id, int64_t 
   }
 }
 
-constexpr std::string_view kHouseholdColumns =
+constexpr std::string_view kHouseholdSelect =
     "SELECT h.id, h.platform_id, h.village_code, h.head_name, h.members_json, h.member_count, h.phone_enc, "
-    "h.id_card_enc, h.bank_account_enc, h.poverty_status, h.created_at, h.updated_at, v.name, t.name "
+    "h.id_card_enc, h.bank_account_enc, h.poverty_status, h.created_at, h.updated_at, v.name, t.name";
+constexpr std::string_view kHouseholdFrom =
     "FROM households h JOIN divisions v ON v.code = h.village_code LEFT JOIN divisions t ON t.code = v.parent_code";
+// Both together, for single-row lookups.
+const std::string kHouseholdColumns = std::string(kHouseholdSelect) + " " + std::string(kHouseholdFrom);
 
 boost::json::object household_json(const db::Row& row, const core::FieldCipher& cipher, bool reveal) {
   auto personal = [&](size_t column, std::string (*mask)(std::string_view)) -> boost::json::value {
@@ -415,36 +418,33 @@ http::Response Region::list_households(http::Request& request) {
     params.emplace_back(db::contains_pattern(*q));
   }
   bool reveal = caller.role == core::Role::kCountyAdmin || caller.role == core::Role::kSupplier;
+  db::PageRows result;
+  database_.with_session([&](db::Session& session) {
+    result = db::select_page(session, kHouseholdSelect, std::string(kHouseholdFrom) + where, "ORDER BY h.id", params,
+                             http::list_limit(*format, *page), http::list_offset(*format, *page));
+  });
   boost::json::array items;
   core::Table table;
-  int64_t total = 0;
-  database_.with_session([&](db::Session& session) {
-    total = session.scalar("SELECT COUNT(*) FROM households h" + where, params);
-    params.emplace_back(*format ? http::kMaxExportRows : page->page_size);
-    params.emplace_back(*format ? int64_t{0} : page->offset());
-    auto rows = session.query(std::string(kHouseholdColumns) + where + " ORDER BY h.id LIMIT :l OFFSET :o", params);
-    if (*format)
-      table.push_back({"id", "village_code", "village_name", "township_name", "head_name", "members", "phone", "id_card",
-                       "bank_account", "poverty_status"});
-    for (const auto& row : rows) {
-      auto item = household_json(row, cipher_, reveal);
-      if (*format) {
-        std::string members;
-        for (const auto& member : item["members"].as_array()) {
-          if (!members.empty()) members += ";";
-          members += std::string(member.at("name").as_string()) + ":" + std::string(member.at("relation").as_string());
-        }
-        auto text = [&](const char* key) { return item[key].is_string() ? std::string(item[key].as_string()) : std::string(); };
-        table.push_back({std::to_string(row.integer(0)), text("village_code"), text("village_name"), text("township_name"),
-                         text("head_name"), members, text("phone"), text("id_card"), text("bank_account"),
-                         text("poverty_status")});
-      } else {
-        items.push_back(std::move(item));
+  if (*format)
+    table.push_back({"id", "village_code", "village_name", "township_name", "head_name", "members", "phone", "id_card",
+                     "bank_account", "poverty_status"});
+  for (const auto& row : result.rows) {
+    auto item = household_json(row, cipher_, reveal);
+    if (*format) {
+      std::string members;
+      for (const auto& member : item["members"].as_array()) {
+        if (!members.empty()) members += ";";
+        members += std::string(member.at("name").as_string()) + ":" + std::string(member.at("relation").as_string());
       }
+      auto text = [&](const char* key) { return item[key].is_string() ? std::string(item[key].as_string()) : std::string(); };
+      table.push_back({std::to_string(row.integer(0)), text("village_code"), text("village_name"), text("township_name"),
+                       text("head_name"), members, text("phone"), text("id_card"), text("bank_account"),
+                       text("poverty_status")});
+    } else {
+      items.push_back(std::move(item));
     }
-  });
-  if (*format) return http::export_response(**format, table, "households");
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  }
+  return http::list_response(*format, *page, result.total, std::move(items), table, "households");
 }
 
 namespace {
