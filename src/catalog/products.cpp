@@ -400,8 +400,7 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
   if (!category || category->integer(0) != 3) return core::invalid("category_id", "category_id must name a third-level category");
   if (product.brand_id && !session.query_one("SELECT id FROM brands WHERE id = :b", {*product.brand_id}))
     return core::invalid("brand_id", "no such brand");
-  auto origin = session.query_one("SELECT level FROM divisions WHERE code = :c", {product.origin_village_code});
-  if (!origin || origin->text(0) != "village" || region::platform_of(session, product.origin_village_code) != platform_id)
+  if (!region::village_of_platform(session, product.origin_village_code, platform_id))
     return core::invalid("origin_village_code", "origin_village_code must be a village of the store's county");
   if (product.skus.empty()) return core::invalid("skus", "a product needs at least one SKU");
   int64_t min_price = INT64_MAX;

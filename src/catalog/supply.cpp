@@ -97,8 +97,7 @@ std::optional<core::Error> check_producer(const NewProducer& producer) {
 
 // Inserts a producer of `platform_id` (the caller's county). REQUIRES: in a transaction.
 core::Result<int64_t> insert_producer(db::Session& session, const NewProducer& producer, int64_t platform_id, int64_t now) {
-  if (region::platform_of(session, producer.village_code) != platform_id ||
-      !session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {producer.village_code}))
+  if (!region::village_of_platform(session, producer.village_code, platform_id))
     return core::invalid("village_code", "village_code must be a village of your county");
   if (producer.household_id &&
       !session.query_one("SELECT id FROM households WHERE id = :h AND platform_id = :p", {*producer.household_id, platform_id}))
@@ -386,8 +385,7 @@ http::Response Catalog::Impl::update_producer(http::Request& request) {
     NewProducer base{row->text(2), row->text(3), row->text(4), row->optional_integer(7), row->text(8), row->text(9)};
     auto producer = producer_from_json(*body, base, true);
     if (!producer) return producer.error();
-    if (region::platform_of(session, producer->village_code) != row->integer(1) ||
-        !session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {producer->village_code}))
+    if (!region::village_of_platform(session, producer->village_code, row->integer(1)))
       return core::invalid("village_code", "village_code must be a village of your county");
     session.exec(
         "UPDATE producers SET kind = :k, name = :n, village_code = :v, household_id = :h, credit_code = :c, "
@@ -509,8 +507,7 @@ http::Response Catalog::Impl::create_store(http::Request& request) {
   const int64_t platform_id = *(*principal)->platform_id;
   boost::json::object created;
   auto result = database.transaction([&](db::Session& session) -> core::Status {
-    if (region::platform_of(session, store->village_code) != platform_id ||
-        !session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {store->village_code}))
+    if (!region::village_of_platform(session, store->village_code, platform_id))
       return core::invalid("village_code", "village_code must be a village of your county");
     int64_t id = session.insert(
         "INSERT INTO stores (platform_id, name, village_code, keeper_name, created_at, updated_at) "
@@ -542,8 +539,7 @@ http::Response Catalog::Impl::update_store(http::Request& request) {
     if (!allowed) return core::not_found("no such store");
     auto store = store_from_json(*body, {row->text(2), row->text(3), row->text(6)}, true);
     if (!store) return store.error();
-    if (region::platform_of(session, store->village_code) != row->integer(1) ||
-        !session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {store->village_code}))
+    if (!region::village_of_platform(session, store->village_code, row->integer(1)))
       return core::invalid("village_code", "village_code must be a village of the store's county");
     // Search indexes store names: have every server re-read this store's products.
     session.exec("UPDATE products SET updated_at = :t WHERE store_id = :s", {now, *id});

@@ -81,6 +81,11 @@ std::optional<int64_t> platform_of(db::Session& session, const std::string& code
   return row->integer(0);
 }
 
+bool village_of_platform(db::Session& session, const std::string& code, int64_t platform_id) {
+  return platform_of(session, code) == platform_id &&
+         session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {code});
+}
+
 Place place_of(db::Session& session, const std::string& village_code) {
   Place place;
   auto row = session.query_one(

@@ -25,6 +25,9 @@ int load_reference_data(db::Session& session, int64_t now_ms);
 // Platform id of the county containing division `code`, if any.
 std::optional<int64_t> platform_of(db::Session& session, const std::string& code);
 
+// True when `code` is a village or community of the county platform `platform_id`.
+bool village_of_platform(db::Session& session, const std::string& code, int64_t platform_id);
+
 // Where a village is: names of the village (suffix such as 村委会 dropped), township, county.
 struct Place {
   std::string village_name;
