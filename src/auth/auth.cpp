@@ -171,8 +171,9 @@ http::Response Auth::login(http::Request& request, bool bearer) {
   std::string token = core::random_hex(32), csrf = core::random_hex(16);
   int64_t ttl = bearer ? options_.bearer_ttl_ms : options_.cookie_ttl_ms;
   database_.write([&](db::Session& session) {
-    session.exec("DELETE FROM login_attempts WHERE bucket = :b", {phone_bucket});
-    session.exec("DELETE FROM sessions WHERE user_id = :u AND expires_at <= :t", {principal.user_id, now});
+    session.exec("DELETE FROM login_attempts WHERE bucket = :b OR window_start <= :w",
+                 {phone_bucket, now - options_.failure_window_ms});
+    session.exec("DELETE FROM sessions WHERE expires_at <= :t", {now});
     session.exec(
         "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) "
         "VALUES (:h, :u, :k, :c, :t, :e)",
