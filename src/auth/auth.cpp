@@ -257,15 +257,18 @@ http::Response Auth::change_password(http::Request& request) {
 namespace {
 
 constexpr std::string_view kUserSelect =
-    "SELECT u.id, u.name, u.phone, u.role, u.platform_id, u.store_id, u.producer_id, u.household_id, u.disabled";
+    "SELECT u.id, u.name, u.phone, u.role, u.platform_id, u.store_id, u.producer_id, u.household_id, u.disabled, "
+    "s.name, r.name";
 constexpr std::string_view kUserFrom =
-    "FROM users u";
+    "FROM users u LEFT JOIN stores s ON s.id = u.store_id LEFT JOIN producers r ON r.id = u.producer_id";
 // Both together, for single-row lookups.
 const std::string kUserColumns = std::string(kUserSelect) + " " + std::string(kUserFrom);
 
 boost::json::object listed_user_json(const db::Row& row) {
   auto body = user_json(principal_from(row));
   body["disabled"] = row.integer(8) != 0;
+  body["store_name"] = row.is_null(9) ? boost::json::value() : boost::json::value(row.text(9));
+  body["producer_name"] = row.is_null(10) ? boost::json::value() : boost::json::value(row.text(10));
   return body;
 }
 

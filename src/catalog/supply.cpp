@@ -286,6 +286,12 @@ http::Response Catalog::Impl::list_producers(http::Request& request) {
     where += " AND r.platform_id = :pf";
     params.emplace_back(**platform_filter);
   }
+  if (auto village = request.query_param("village_code"); village && !village->empty()) {
+    if (village->size() > 12 || village->find_first_not_of("0123456789") != std::string_view::npos)
+      return http::error_response(request, core::invalid("village_code", "village_code must be a division code or its prefix"));
+    where += " AND r.village_code LIKE :v";
+    params.emplace_back(std::string(*village) + "%");
+  }
   if (auto kind = request.query_param("kind"); kind && !kind->empty()) {
     if (!kProducerKinds.count(*kind)) return http::error_response(request, core::invalid("kind", "unknown kind"));
     where += " AND r.kind = :k";
@@ -444,6 +450,12 @@ http::Response Catalog::Impl::list_stores(http::Request& request) {
     if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
     where += " AND s.name LIKE :q ESCAPE '\\'";
     params.emplace_back(db::contains_pattern(*q));
+  }
+  if (auto village = request.query_param("village_code"); village && !village->empty()) {
+    if (village->size() > 12 || village->find_first_not_of("0123456789") != std::string_view::npos)
+      return http::error_response(request, core::invalid("village_code", "village_code must be a division code or its prefix"));
+    where += " AND s.village_code LIKE :v";
+    params.emplace_back(std::string(*village) + "%");
   }
   // Admin screens ask for their own county only.
   if (request.query_param("mine") && request.principal && !request.principal->is_city_wide()) {

@@ -286,7 +286,8 @@ core::Result<NewHousehold> household_from_json(const boost::json::object& body, 
   }
   if (auto members = fields.array("members", false, 30)) {
     boost::json::array clean;
-    for (const auto& member : *members) {
+    for (size_t index = 0; index < members->size(); ++index) {
+      const auto& member = (*members)[index];
       if (!member.is_object()) {
         fields.fail(core::bad_request("each member must be an object with name and relation", "members"));
         break;
@@ -296,7 +297,7 @@ core::Result<NewHousehold> household_from_json(const boost::json::object& body, 
       auto relation = member_fields.text("relation", false, 20);
       if (!member_fields.ok()) {
         auto error = member_fields.error();
-        error.field = "members." + error.field;
+        error.field = "members[" + std::to_string(index) + "]." + error.field;
         fields.fail(error);
         break;
       }

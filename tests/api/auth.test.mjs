@@ -104,6 +104,8 @@ for (const backend of BACKENDS) {
       await admin.login(ACCOUNTS.countyAdmin);
       const created = await admin.post('/api/v1/users', { phone: '13900000123', name: '新快递员', password: 'Courier2026', role: 'courier' });
       assert.equal(created.status, 201, created.text);
+      const keepers = await admin.get('/api/v1/users?role=store_keeper');
+      assert.ok(keepers.json.items.every((user) => typeof user.store_name === 'string' && user.store_name.length > 0));
       assert.equal(created.json.platform_id, admin.user.platform_id);
       assert.equal((await admin.post('/api/v1/users', { phone: '13900000123', name: '重复', password: 'Courier2026', role: 'courier' })).status, 409);
       assert.equal((await admin.post('/api/v1/users', { phone: '13900000124', name: '市管理员', password: 'Courier2026', role: 'city_admin' })).status, 403);

@@ -65,6 +65,11 @@ for (const backend of BACKENDS) {
       const empty = await admin.post('/api/v1/households', { village_code: '621221100201', head_name: '   ', poverty_status: 'none' });
       assertError(empty, 422);
       assert.equal(empty.json.error.field, 'head_name');
+      const member = await admin.post('/api/v1/households', {
+        village_code: '621221100201', head_name: '张三', poverty_status: 'none', members: [{ name: '李四', relation: '配偶' }, { name: '' }],
+      });
+      assertError(member, 422);
+      assert.equal(member.json.error.field, 'members[1].name');
     });
 
     test('numbers out of range are refused, not wrapped', async () => {

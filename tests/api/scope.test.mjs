@@ -53,6 +53,13 @@ for (const backend of BACKENDS) {
       assert.equal(byVillage.json.total, list.json.total);
       const producers = await as.countyAdmin.get('/api/v1/producers?page_size=100');
       for (const item of producers.json.items) assert.equal(item.platform_id, as.countyAdmin.user.platform_id);
+      const township = producers.json.items[0].village_code.slice(0, 9);
+      const inTownship = await as.countyAdmin.get(`/api/v1/producers?village_code=${township}&page_size=100`);
+      assert.ok(inTownship.json.total >= 1);
+      for (const item of inTownship.json.items) assert.ok(item.village_code.startsWith(township));
+      const stores = await as.countyAdmin.get(`/api/v1/stores?village_code=${township}&page_size=100`);
+      for (const item of stores.json.items) assert.ok(item.village_code.startsWith(township));
+      assert.equal((await as.countyAdmin.get('/api/v1/stores?village_code=abc')).status, 422);
     });
 
     test('the city admin sees every county, with personal data masked', async () => {

@@ -4,7 +4,8 @@ import { mayOpen, menuPagesFor } from './menu.js'
 import AdminLayout from './pages/AdminLayout.vue'
 import LoginPage from './pages/LoginPage.vue'
 
-// meta.page names the menu entry a route belongs to (see menu.js for who may open it).
+// meta.page names the menu entry a route belongs to (see menu.js for who may open it);
+// meta.roles narrows a route to some of the roles of its menu entry.
 export const router = createRouter({
   history: createWebHistory('/admin/'),
   routes: [
@@ -34,9 +35,27 @@ export const router = createRouter({
         },
         { path: 'stores', name: 'stores', component: () => import('./pages/StoresPage.vue'), meta: { page: 'stores' } },
         {
+          path: 'stores/:id',
+          name: 'store',
+          component: () => import('./pages/StoreDetailPage.vue'),
+          meta: { page: 'stores' },
+        },
+        {
           path: 'products',
           name: 'products',
           component: () => import('./pages/ProductsPage.vue'),
+          meta: { page: 'products' },
+        },
+        {
+          path: 'products/new',
+          name: 'product-new',
+          component: () => import('./pages/NewProductPage.vue'),
+          meta: { page: 'products', roles: ['supplier'] },
+        },
+        {
+          path: 'products/:id',
+          name: 'product',
+          component: () => import('./pages/ProductDetailPage.vue'),
           meta: { page: 'products' },
         },
         {
@@ -45,6 +64,7 @@ export const router = createRouter({
           component: () => import('./pages/ListingReviewPage.vue'),
           meta: { page: 'review' },
         },
+        { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { page: 'users' } },
         {
           path: 'audit-log',
           name: 'audit-log',
@@ -68,5 +88,6 @@ router.beforeEach(async (to) => {
     const [first] = menuPagesFor(role)
     return first ? { name: first.name } : true
   }
-  return mayOpen(to.meta.page, role) ? true : { name: 'home' }
+  const allowed = mayOpen(to.meta.page, role) && (!to.meta.roles || to.meta.roles.includes(role))
+  return allowed ? true : { name: 'home' }
 })

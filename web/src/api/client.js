@@ -1,5 +1,5 @@
-// The one HTTP client for /api/v1: JSON in and out, the session cookie, the CSRF
-// header on state-changing requests, and the server's error shape as ApiError.
+// The one HTTP client for /api/v1: JSON in and out (or a file's raw bytes in), the session
+// cookie, the CSRF header on state-changing requests, and the server's error shape as ApiError.
 
 const kBase = '/api/v1'
 
@@ -7,12 +7,15 @@ let csrfToken = ''
 let unauthorizedHandler = () => {}
 
 export class ApiError extends Error {
-  constructor(status, { code = 'http_error', message, field = '' } = {}) {
+  constructor(status, { code = 'http_error', message, field = '', rows = [] } = {}) {
     super(message || `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    // The request field at fault (`head_name`, `skus[0].price_fen`), when the server named one.
     this.field = field
+    // Rejected imports: every row at fault, as {row, field, message} (the header is row 1).
+    this.rows = rows
   }
 }
 
@@ -40,9 +43,11 @@ export function apiUrl(path, query) {
   return search ? `${kBase}${path}?${search}` : `${kBase}${path}`
 }
 
-async function request(method, path, { query, body } = {}) {
+// `body` is sent as JSON; `file` ({data: Blob, contentType}) is sent as it is.
+async function request(method, path, { query, body, file } = {}) {
   const headers = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (file) headers['Content-Type'] = file.contentType
+  else if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
   const hadSession = csrfToken !== ''
 
@@ -52,7 +57,7 @@ async function request(method, path, { query, body } = {}) {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ? file.data : body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
     throw new ApiError(0, { code: 'network', message: '' })
@@ -69,4 +74,7 @@ async function request(method, path, { query, body } = {}) {
 export const api = {
   get: (path, query) => request('GET', path, { query }),
   post: (path, body = {}) => request('POST', path, { body }),
+  patch: (path, body) => request('PATCH', path, { body }),
+  // POSTs a file's bytes as the body (imports, pictures, evidence), typed `contentType`.
+  upload: (path, data, contentType) => request('POST', path, { file: { data, contentType } }),
 }

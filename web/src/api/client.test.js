@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { apiUrl } from './client.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { api, ApiError, apiUrl, setCsrfToken } from './client.js'
 
 describe('apiUrl', () => {
   it('prefixes the API path and drops empty filters', () => {
@@ -14,5 +14,55 @@ describe('apiUrl', () => {
 
   it('leaves out the question mark when there is no query', () => {
     expect(apiUrl('/brands')).toBe('/api/v1/brands')
+  })
+})
+
+function answer(status, body) {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+}
+
+describe('api.upload', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    setCsrfToken('')
+  })
+
+  it('sends the raw bytes with their type and the CSRF token', async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(201, { imported: 2 }))
+    vi.stubGlobal('fetch', fetch)
+    setCsrfToken('t0ken')
+    const file = new Blob(['village_code,head_name\r\n'])
+
+    expect(await api.upload('/import/households', file, 'text/csv')).toEqual({ imported: 2 })
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('/api/v1/import/households')
+    expect(init.method).toBe('POST')
+    expect(init.body).toBe(file)
+    expect(init.headers).toMatchObject({ 'Content-Type': 'text/csv', 'X-CSRF-Token': 't0ken' })
+  })
+
+  it('hands over the row report of a rejected import', async () => {
+    const rows = [{ row: 3, field: 'head_name', message: 'head_name is required' }]
+    vi.stubGlobal(
+      'fetch',
+      vi.fn().mockResolvedValue(answer(422, { error: { code: 'validation_failed', message: '1 row(s)', rows } })),
+    )
+    const failure = await api.upload('/import/households', new Blob([]), 'text/csv').catch((error) => error)
+    expect(failure).toBeInstanceOf(ApiError)
+    expect(failure.status).toBe(422)
+    expect(failure.rows).toEqual(rows)
+  })
+})
+
+describe('api.patch', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('sends JSON and names the field at fault on failure', async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(422, { error: { code: 'validation_failed', field: 'phone' } }))
+    vi.stubGlobal('fetch', fetch)
+    const failure = await api.patch('/households/1', { phone: '1' }).catch((error) => error)
+    expect(fetch.mock.calls[0][1]).toMatchObject({ method: 'PATCH', body: '{"phone":"1"}' })
+    expect(failure.field).toBe('phone')
+    expect(failure.rows).toEqual([])
   })
 })

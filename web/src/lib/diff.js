@@ -10,3 +10,12 @@ export function diffObjects(before, after) {
   }
   return changes
 }
+
+// The fields of `edited` whose values differ from `original`, compared by content: what a
+// PATCH sends when only the fields the user changed should go to the server.
+export function changedFields(original, edited) {
+  const changed = {}
+  for (const [key, value] of Object.entries(edited))
+    if (JSON.stringify(value) !== JSON.stringify(original[key])) changed[key] = value
+  return changed
+}

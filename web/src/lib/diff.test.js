@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diffObjects } from './diff.js'
+import { changedFields, diffObjects } from './diff.js'
 
 describe('diffObjects', () => {
   it('lists only the fields that changed', () => {
@@ -17,5 +17,19 @@ describe('diffObjects', () => {
   it('compares nested values by content', () => {
     expect(diffObjects({ attrs: { 规格: '500g' } }, { attrs: { 规格: '500g' } })).toEqual([])
     expect(diffObjects({ attrs: { 规格: '500g' } }, { attrs: { 规格: '1kg' } })).toHaveLength(1)
+  })
+})
+
+describe('changedFields', () => {
+  it('keeps only what the user changed', () => {
+    const original = { head_name: '王海军', phone: '', members: [{ name: '胡金凤', relation: '配偶' }] }
+    expect(changedFields(original, { ...original, phone: '18338800372' })).toEqual({ phone: '18338800372' })
+    expect(changedFields(original, { ...original })).toEqual({})
+  })
+
+  it('compares lists by content', () => {
+    const original = { members: [{ name: '胡金凤', relation: '配偶' }] }
+    expect(changedFields(original, { members: [{ name: '胡金凤', relation: '配偶' }] })).toEqual({})
+    expect(changedFields(original, { members: [] })).toEqual({ members: [] })
   })
 })

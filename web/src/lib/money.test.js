@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatFen } from './money.js'
+import { fenToYuan, formatFen, yuanToFen } from './money.js'
 
 describe('formatFen', () => {
   it('shows yuan with two decimals', () => {
@@ -17,5 +17,23 @@ describe('formatFen', () => {
   it('groups thousands and keeps the sign', () => {
     expect(formatFen(123456789)).toBe('¥1,234,567.89')
     expect(formatFen(-505)).toBe('-¥5.05')
+  })
+})
+
+describe('yuanToFen', () => {
+  it('turns typed yuan into whole fen', () => {
+    expect(yuanToFen(39.9)).toBe(3990)
+    expect(yuanToFen('12.34')).toBe(1234)
+    expect(yuanToFen(0.01)).toBe(1)
+  })
+
+  it('is not fooled by floating point', () => {
+    expect(yuanToFen(0.29)).toBe(29)
+    expect(yuanToFen(1.005 + 0.004)).toBe(101)
+    expect(yuanToFen(1000000)).toBe(100000000)
+  })
+
+  it('goes back to the same yuan', () => {
+    for (const fen of [1, 29, 3990, 123456789]) expect(yuanToFen(fenToYuan(fen))).toBe(fen)
   })
 })

@@ -34,8 +34,11 @@ export function useProductReview() {
     const note = await askReason(action)
     if (note === null) return false
     try {
-      await api.post(`/products/${product.id}/review`, { action, note })
-      ElMessage.success(t('admin.product.done', { action: t(`admin.product.${action}`) }))
+      const after = await api.post(`/products/${product.id}/review`, { action, note })
+      // A store keeper's relist goes back to the county office for approval.
+      if (action === 'relist' && after.status === 'store_accepted')
+        ElMessage.success(t('admin.product.relistRequested'))
+      else ElMessage.success(t('admin.product.done', { action: t(`admin.product.${action}`) }))
       return true
     } catch (error) {
       ElMessage.error(describeError(error))

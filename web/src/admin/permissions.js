@@ -1,0 +1,47 @@
+// What the console offers the signed-in user on one object. The server decides (see the
+// functions named below); these mirror its rules so that the console does not offer
+// buttons that can only fail. `user` is the session's user (GET /auth/me).
+
+const countyAdminOf = (user, platformId) => user?.role === 'county_admin' && user.platform_id === platformId
+const keeperOf = (user, storeId) => user?.role === 'store_keeper' && user.store_id === storeId
+const supplierOf = (user, producerId) => user?.role === 'supplier' && user.producer_id === producerId
+
+export const isCountyAdmin = (user) => user?.role === 'county_admin'
+
+// src/catalog/products.cpp review_product: a listed product may be delisted and a delisted
+// one relisted by its store keeper or its county admin, nobody else (a keeper's relist goes
+// back to store_accepted for the county to approve again). Returns the action or null.
+export function listingActionFor(user, product) {
+  if (!keeperOf(user, product.store?.id) && !countyAdminOf(user, product.platform_id)) return null
+  return { listed: 'delist', delisted: 'relist' }[product.status] ?? null
+}
+
+// update_product: its store keeper, its county admin, or its supplier while the product
+// waits for the store or was rejected.
+export function mayEditProduct(user, product) {
+  if (keeperOf(user, product.store?.id) || countyAdminOf(user, product.platform_id)) return true
+  return supplierOf(user, product.producer?.id) && ['submitted', 'rejected'].includes(product.status)
+}
+
+// create_certification: the county admin of the product's county.
+export const mayCertify = (user, product) => countyAdminOf(user, product.platform_id)
+
+// update_store and link_store_household: the county admin of the store's county or its keeper.
+export const mayEditStore = (user, store) => countyAdminOf(user, store.platform_id) || keeperOf(user, store.id)
+
+// The store's keeper may change its name and keeper, not move it to another village.
+export const mayMoveStore = (user, store) => countyAdminOf(user, store.platform_id)
+
+// create_household, update_household, create_producer, update_producer, create_store:
+// the county admin of the object's county (their own county for new objects).
+export const mayEditCountyRecord = (user, record) => countyAdminOf(user, record?.platform_id ?? user?.platform_id)
+
+// The import endpoints: households and producers for county admins; products for county
+// admins and store keepers (into their own store).
+export function mayImport(user, kind) {
+  if (kind === 'products') return ['county_admin', 'store_keeper'].includes(user?.role)
+  return isCountyAdmin(user)
+}
+
+// update_user: an admin may not disable their own account.
+export const mayDisableUser = (user, account) => user?.id !== account.id

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import { listingActionFor, mayEditProduct, mayEditStore, mayImport, mayMoveStore } from './permissions.js'
+
+const kChengxian = 2
+const kWenxian = 7
+const countyAdmin = { id: 6, role: 'county_admin', platform_id: kChengxian, store_id: null, producer_id: null }
+const otherCountyAdmin = { id: 9, role: 'county_admin', platform_id: kWenxian, store_id: null, producer_id: null }
+const cityAdmin = { id: 7, role: 'city_admin', platform_id: null, store_id: null, producer_id: null }
+const keeper = { id: 2, role: 'store_keeper', platform_id: kChengxian, store_id: 36, producer_id: null }
+const otherKeeper = { id: 12, role: 'store_keeper', platform_id: kChengxian, store_id: 37, producer_id: null }
+const supplier = { id: 3, role: 'supplier', platform_id: kChengxian, store_id: null, producer_id: 30 }
+const auditor = { id: 8, role: 'auditor', platform_id: null, store_id: null, producer_id: null }
+
+const product = (status) => ({ status, platform_id: kChengxian, store: { id: 36 }, producer: { id: 30 } })
+
+describe('listingActionFor', () => {
+  it('offers delist of a listed product to its store keeper and its county admin', () => {
+    expect(listingActionFor(keeper, product('listed'))).toBe('delist')
+    expect(listingActionFor(countyAdmin, product('listed'))).toBe('delist')
+  })
+
+  it('offers relist of a delisted product to the same two', () => {
+    expect(listingActionFor(keeper, product('delisted'))).toBe('relist')
+    expect(listingActionFor(countyAdmin, product('delisted'))).toBe('relist')
+  })
+
+  it('offers nothing to city admins, auditors, suppliers, other stores and other counties', () => {
+    for (const user of [cityAdmin, auditor, supplier, otherKeeper, otherCountyAdmin]) {
+      expect(listingActionFor(user, product('listed'))).toBeNull()
+      expect(listingActionFor(user, product('delisted'))).toBeNull()
+    }
+  })
+
+  it('offers nothing in the other statuses', () => {
+    for (const status of ['submitted', 'store_accepted', 'rejected'])
+      expect(listingActionFor(countyAdmin, product(status))).toBeNull()
+  })
+})
+
+describe('mayEditProduct', () => {
+  it('lets the store and the county edit in any status', () => {
+    expect(mayEditProduct(keeper, product('listed'))).toBe(true)
+    expect(mayEditProduct(countyAdmin, product('store_accepted'))).toBe(true)
+  })
+
+  it('lets the supplier edit only before review or after rejection', () => {
+    expect(mayEditProduct(supplier, product('submitted'))).toBe(true)
+    expect(mayEditProduct(supplier, product('rejected'))).toBe(true)
+    expect(mayEditProduct(supplier, product('listed'))).toBe(false)
+  })
+
+  it('refuses everyone else', () => {
+    for (const user of [cityAdmin, auditor, otherKeeper, otherCountyAdmin])
+      expect(mayEditProduct(user, product('submitted'))).toBe(false)
+  })
+})
+
+describe('stores', () => {
+  const store = { id: 36, platform_id: kChengxian }
+
+  it('lets the keeper edit their own store but not move it', () => {
+    expect(mayEditStore(keeper, store)).toBe(true)
+    expect(mayMoveStore(keeper, store)).toBe(false)
+    expect(mayEditStore(otherKeeper, store)).toBe(false)
+  })
+
+  it('lets the county admin of its county edit and move it', () => {
+    expect(mayEditStore(countyAdmin, store)).toBe(true)
+    expect(mayMoveStore(countyAdmin, store)).toBe(true)
+    expect(mayEditStore(otherCountyAdmin, store)).toBe(false)
+    expect(mayEditStore(cityAdmin, store)).toBe(false)
+  })
+})
+
+describe('mayImport', () => {
+  it('lets store keepers import products only', () => {
+    expect(mayImport(keeper, 'products')).toBe(true)
+    expect(mayImport(keeper, 'households')).toBe(false)
+    expect(mayImport(keeper, 'producers')).toBe(false)
+  })
+
+  it('lets county admins import everything and city admins nothing', () => {
+    for (const kind of ['households', 'producers', 'products']) {
+      expect(mayImport(countyAdmin, kind)).toBe(true)
+      expect(mayImport(cityAdmin, kind)).toBe(false)
+    }
+  })
+})
