@@ -88,7 +88,7 @@ App::App(const Config& config)
       int version = database_->schema_version();
       return http::json_response(boost::json::object{{"status", "ready"}, {"schema_version", version}});
     } catch (const std::exception&) {
-      return http::json_response(boost::json::object{{"status", "database unavailable"}}, 503);
+      return http::error_response(request, 503, "unavailable", "the database does not answer");
     }
   });
   // GET /metrics: Prometheus text format.

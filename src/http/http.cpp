@@ -101,6 +101,10 @@ Response error_response(const Request& request, const core::Error& error) {
   return error_body(request, status_for(error.code), code_name(error.code), error.message, error.field);
 }
 
+Response error_response(const Request& request, int status, std::string_view code, std::string_view message) {
+  return error_body(request, status, code, message, "");
+}
+
 Response internal_error_response(const Request& request) {
   return error_body(request, 500, "internal", "internal error; quote the request id when reporting it", "");
 }

@@ -54,6 +54,8 @@ struct Response {
 int status_for(core::ErrorCode code);
 std::string_view code_name(core::ErrorCode code);
 Response error_response(const Request& request, const core::Error& error);
+// The same shape for failures found below the router (timeouts, oversized headers).
+Response error_response(const Request& request, int status, std::string_view code, std::string_view message);
 // A bare 500 that discloses nothing but the request id.
 Response internal_error_response(const Request& request);
 

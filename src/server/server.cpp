@@ -163,9 +163,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       out->set("Referrer-Policy", "same-origin");
     }
     for (const auto& [name, value] : response.headers) out->insert(name, value);
-    if (request.method != http::Method::kHead) out->body() = std::move(response.body);
+    out->body() = std::move(response.body);
     out->keep_alive(keep_alive_);
-    out->prepare_payload();
+    out->prepare_payload();  // HEAD too: Content-Length is that of the GET answer
 
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     std::string_view route = request.route.empty() ? std::string_view("(static)") : std::string_view(request.route);
@@ -178,11 +178,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
                     response.status, seconds * 1000);
 
     stream_.expires_after(server_.options.body_timeout);
-    bhttp::async_write(stream_, *out, [self = shared_from_this(), out](beast::error_code error, size_t) {
+    auto done = [self = shared_from_this(), out](beast::error_code error, size_t) {
       self->finish();
       if (error || !self->keep_alive_) return self->close();
       self->read_header();
-    });
+    };
+    if (request.method == http::Method::kHead) {
+      // A HEAD answer is the GET answer's header alone.
+      auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*out);
+      bhttp::async_write_header(stream_, *serializer,
+                                [serializer, done](beast::error_code error, size_t bytes) { done(error, bytes); });
+      return;
+    }
+    bhttp::async_write(stream_, *out, std::move(done));
   }
 
   // Answers a request we will not read to the end, then closes the connection.
@@ -195,9 +203,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     http::Request request;
     request.request_id = core::random_hex(8);
     request.route = "(rejected)";
-    core::ErrorCode code = status == 413 ? core::ErrorCode::kPayloadTooLarge : core::ErrorCode::kBadRequest;
-    http::Response response = http::error_response(request, {code, message, {}});
-    response.status = status;
+    std::string_view code = status == 413   ? "payload_too_large"
+                            : status == 408 ? "request_timeout"
+                            : status == 431 ? "headers_too_large"
+                                            : "bad_request";
+    http::Response response = http::error_response(request, status, code, message);
     keep_alive_ = false;
     write(request, std::move(response));
   }

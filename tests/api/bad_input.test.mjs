@@ -135,6 +135,19 @@ for (const backend of BACKENDS) {
       assert.match(streamed.data, /^HTTP\/1\.1 413/);
     });
 
+    test('headers over 16 KiB are 431; HEAD answers the GET header alone', async () => {
+      const big = await rawExchange(server.port, [`GET /api/v1/products HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`]);
+      assert.match(big.data, /^HTTP\/1\.1 431/);
+      assert.match(big.data, /"code":"headers_too_large"/);
+      const get = await fetch(`${server.url}/api/v1/brands`);
+      const body = await get.text();
+      const head = await rawExchange(server.port, ['HEAD /api/v1/brands HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+      const [header, rest] = head.data.split('\r\n\r\n');
+      assert.match(header, /^HTTP\/1\.1 200/);
+      assert.match(header, new RegExp(`Content-Length: ${Buffer.byteLength(body)}`, 'i'));
+      assert.equal(rest, '');
+    });
+
     test('garbage instead of HTTP is answered 400 and the connection closed', async () => {
       const result = await rawExchange(server.port, ['\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http\r\n\r\n']);
       assert.match(result.data, /^HTTP\/1\.1 400/);
