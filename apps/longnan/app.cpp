@@ -11,6 +11,7 @@
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "files/files.h"
+#include "orders/orders.h"
 #include "core/validate.h"
 #include "http/json.h"
 #include "sheet/sheet.h"
@@ -23,6 +24,7 @@ struct App::Modules {
   std::unique_ptr<region::Region> region;
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<files::Files> files;
+  std::unique_ptr<orders::Orders> orders;
 };
 
 void prepare_storage(const Config& config) {
@@ -76,6 +78,8 @@ App::App(const Config& config)
   modules_->catalog->set_cache_ttl_ms(config.list_cache_ms);
   modules_->files = std::make_unique<files::Files>(*database_, clock_);
   modules_->files->register_routes(router_);
+  modules_->orders = std::make_unique<orders::Orders>(*database_, clock_, cipher_);
+  modules_->orders->register_routes(router_);
   audit::register_routes(router_, *database_);
 
   // GET /healthz: the process is up.
