@@ -78,7 +78,8 @@ App::App(const Config& config)
   modules_->catalog->set_cache_ttl_ms(config.list_cache_ms);
   modules_->files = std::make_unique<files::Files>(*database_, clock_);
   modules_->files->register_routes(router_);
-  modules_->orders = std::make_unique<orders::Orders>(*database_, clock_, cipher_);
+  modules_->orders =
+      std::make_unique<orders::Orders>(*database_, clock_, cipher_, orders::Options{.pay_timeout_ms = config.pay_timeout_ms});
   modules_->orders->register_routes(router_);
   audit::register_routes(router_, *database_);
 
@@ -197,6 +198,9 @@ std::vector<std::string> route_table() {
   return lines;
 }
 
-void App::start_background() { modules_->catalog->start_index(); }
+void App::start_background() {
+  modules_->catalog->start_index();
+  modules_->orders->start_sweeper();
+}
 
 }  // namespace longnan::app

@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   serve->add_option("--trusted-proxy", server_options.trusted_proxy,
                     "address of a reverse proxy whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx)")
       ->envname("LONGNAN_TRUSTED_PROXY");
+  int pay_timeout_s = 1800;
+  serve->add_option("--pay-timeout-seconds", pay_timeout_s, "unpaid orders are cancelled after this and their stock released")
+      ->check(CLI::Range(1, 7 * 24 * 3600))->capture_default_str();
   int list_cache_s = 60;
   serve->add_option("--list-cache-seconds", list_cache_s, "how long a public product listing page is served from memory (0: off)")
       ->check(CLI::Range(0, 3600))->capture_default_str();
@@ -160,6 +163,7 @@ int main(int argc, char** argv) {
     }
     if (serve->parsed()) {
       config.list_cache_ms = int64_t{list_cache_s} * 1000;
+      config.pay_timeout_ms = int64_t{pay_timeout_s} * 1000;
       longnan::app::App app(config);
       app.start_background();
       server_options.header_timeout = std::chrono::seconds(header_timeout_s);

@@ -163,6 +163,10 @@ void Orders::register_routes(http::Router& router) {
   router.add(Method::kPost, "/api/v1/addresses", [this](http::Request& r) { return create_address(r); });
   router.add(Method::kPatch, "/api/v1/addresses/{id}", [this](http::Request& r) { return update_address(r); });
   router.add(Method::kDelete, "/api/v1/addresses/{id}", [this](http::Request& r) { return delete_address(r); });
+  router.add(Method::kPost, "/api/v1/orders", [this](http::Request& r) { return checkout(r); });
+  router.add(Method::kGet, "/api/v1/orders", [this](http::Request& r) { return list_orders(r); });
+  router.add(Method::kGet, "/api/v1/orders/{id}", [this](http::Request& r) { return get_order(r); });
+  router.add(Method::kPost, "/api/v1/orders/{id}/cancel", [this](http::Request& r) { return cancel_order(r); });
 }
 
 }  // namespace longnan::orders

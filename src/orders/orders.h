@@ -1,10 +1,16 @@
-// The platform end (平台端) as it grows: buyers' delivery addresses and the shopping cart
-// across stores. Checkout, payment, the order state machine, after-sales, sale events and
-// settlement will join this module.
+// The platform end (平台端) as it grows: buyers' delivery addresses, the shopping cart
+// across stores, and checkout into one order per store with an explicit order state
+// machine (so far: pending payment → cancelled, by the buyer, the store, the county or the
+// payment deadline). Payment, fulfilment, after-sales, sale events and settlement will
+// join this module.
 //
-// Thread-safety: Orders is immutable after construction; handlers run on any thread.
-// Each caller sees and changes only their own addresses and cart.
+// Thread-safety: Orders may be used from any thread; the deadline sweeper runs on its own
+// thread and stops with the object. Each caller sees only the orders of their scope.
 #pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -19,13 +25,29 @@ inline constexpr int64_t kMaxQuantity = 999;
 // The most addresses one account keeps.
 inline constexpr int64_t kMaxAddresses = 20;
 
+struct Options {
+  int64_t pay_timeout_ms = 30LL * 60 * 1000;  // unpaid orders are cancelled after this
+  int64_t sweep_interval_ms = 1000;           // how often the deadline sweeper looks
+};
+
 class Orders {
  public:
-  Orders(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher)
-      : database_(database), clock_(clock), cipher_(cipher) {}
+  Orders(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher, Options options = {})
+      : database_(database), clock_(clock), cipher_(cipher), options_(options) {}
+  ~Orders();
   void register_routes(http::Router& router);
+  // Starts the sweeper that cancels orders past their payment deadline and releases their
+  // stock. Deadlines are stored with the orders, so a restart loses none; several servers
+  // may sweep at once (each cancellation is a guarded transition).
+  void start_sweeper();
+  // One sweep (for tests and the sweeper): returns how many orders were cancelled.
+  int sweep_once();
 
  private:
+  http::Response checkout(http::Request& request);
+  http::Response list_orders(http::Request& request);
+  http::Response get_order(http::Request& request);
+  http::Response cancel_order(http::Request& request);
   http::Response get_cart(http::Request& request);
   http::Response put_cart_item(http::Request& request);
   http::Response delete_cart_item(http::Request& request);
@@ -37,6 +59,11 @@ class Orders {
   db::Database& database_;
   const core::Clock& clock_;
   const core::FieldCipher& cipher_;
+  Options options_;
+  std::thread sweeper_;
+  std::mutex sweeper_mutex_;
+  std::condition_variable sweeper_wake_;
+  bool stopping_ = false;
 };
 
 }  // namespace longnan::orders

@@ -1,0 +1,402 @@
+// Checkout and the order state machine.
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "core/crypto.h"
+#include "core/validate.h"
+#include "http/export.h"
+#include "http/json.h"
+#include "orders/orders.h"
+#include "region/region.h"
+
+namespace longnan::orders {
+namespace {
+
+const std::vector<std::string_view> kDeliveryModes{"same_city", "village_point", "pickup", "express"};
+
+// A transition of the order state machine, as data. Who may apply it is decided by the
+// caller's relation to the order (see may_apply).
+struct Transition {
+  std::string_view action;
+  std::string_view from;
+  std::string_view to;
+};
+const std::vector<Transition> kTransitions{
+    {"cancel", "pending_payment", "cancelled"},
+};
+
+constexpr std::string_view kOrderSelect =
+    "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
+    "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
+    "o.pay_deadline, o.created_at, o.updated_at";
+constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
+const std::string kOrderColumns = std::string(kOrderSelect) + " " + std::string(kOrderFrom);
+
+// The caller's relation to an order.
+struct OrderAccess {
+  bool buyer = false;
+  bool store = false;
+  bool county = false;
+  bool overseer = false;  // city admin, auditor
+  bool any() const { return buyer || store || county || overseer; }
+};
+
+OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
+  OrderAccess access;
+  access.buyer = caller.user_id == order.integer(4);
+  access.store = caller.role == core::Role::kStoreKeeper && caller.store_id == order.integer(2);
+  access.county = caller.role == core::Role::kCountyAdmin && caller.platform_id == order.integer(1);
+  access.overseer = caller.role == core::Role::kCityAdmin ||
+                    (caller.role == core::Role::kAuditor && caller.sees_platform(order.integer(1)));
+  return access;
+}
+
+boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
+                               bool full_phone, bool with_events) {
+  std::string phone = cipher.decrypt(order.text(9)).value_or("");
+  auto place = region::place_of(session, order.text(10));
+  boost::json::array items;
+  for (const auto& item : session.query(
+           "SELECT id, sku_id, product_id, producer_id, name, sku_code, price_fen, quantity, subtotal_fen FROM order_items "
+           "WHERE order_id = :o ORDER BY id",
+           {order.integer(0)}))
+    items.push_back(boost::json::object{{"id", item.integer(0)},
+                                        {"sku_id", item.integer(1)},
+                                        {"product_id", item.integer(2)},
+                                        {"producer_id", item.integer(3)},
+                                        {"name", item.text(4)},
+                                        {"sku_code", item.text(5)},
+                                        {"price_fen", item.integer(6)},
+                                        {"quantity", item.integer(7)},
+                                        {"subtotal_fen", item.integer(8)}});
+  boost::json::object body{
+      {"id", order.integer(0)},
+      {"platform_id", order.integer(1)},
+      {"store", boost::json::object{{"id", order.integer(2)}, {"name", order.text(3)}}},
+      {"checkout_id", order.integer(5)},
+      {"status", order.text(6)},
+      {"delivery_mode", order.text(7)},
+      {"address", boost::json::object{{"recipient", order.text(8)},
+                                      {"phone", full_phone ? phone : core::mask_phone(phone)},
+                                      {"division_code", order.text(10)},
+                                      {"village_name", place.village_name},
+                                      {"township_name", place.township_name},
+                                      {"county_name", place.county_name},
+                                      {"detail", order.text(11)}}},
+      {"note", order.text(12)},
+      {"goods_fen", order.integer(13)},
+      {"freight_fen", order.integer(14)},
+      {"total_fen", order.integer(15)},
+      {"pay_deadline", order.integer(16)},
+      {"created_at", order.integer(17)},
+      {"updated_at", order.integer(18)},
+      {"items", std::move(items)}};
+  if (with_events) {
+    boost::json::array events;
+    for (const auto& event : session.query(
+             "SELECT from_status, to_status, actor_name, note, at FROM order_events WHERE order_id = :o ORDER BY id",
+             {order.integer(0)}))
+      events.push_back(boost::json::object{
+          {"from_status", event.is_null(0) ? boost::json::value() : boost::json::value(event.text(0))},
+          {"to_status", event.text(1)},
+          {"actor_name", event.text(2)},
+          {"note", event.text(3)},
+          {"at", event.integer(4)}});
+    body["events"] = std::move(events);
+  }
+  return body;
+}
+
+// Applies `transition` to order `id` if it is still in the transition's `from` state:
+// moves the status, records the event and, for a cancellation, puts the stock back.
+// Returns false (and changes nothing) when the order is not in that state any more.
+// DO NOT weaken the guarded UPDATE: it is what makes a transition applied twice, or by two
+// servers at once, release stock only once.
+bool apply(db::Session& session, int64_t id, int64_t platform_id, const Transition& transition,
+           std::optional<int64_t> actor_id, const std::string& actor_name, const std::string& note, int64_t now) {
+  if (session.exec("UPDATE orders SET status = :to, updated_at = :t WHERE id = :i AND status = :from",
+                   {std::string(transition.to), now, id, std::string(transition.from)}) != 1)
+    return false;
+  if (transition.to == "cancelled")
+    for (const auto& item : session.query("SELECT sku_id, quantity FROM order_items WHERE order_id = :o", {id}))
+      session.exec("UPDATE skus SET stock = stock + :q WHERE id = :s", {item.integer(1), item.integer(0)});
+  session.exec(
+      "INSERT INTO order_events (order_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, at) "
+      "VALUES (:o, :p, :f, :t, :u, :a, :n, :at)",
+      {id, platform_id, std::string(transition.from), std::string(transition.to),
+       actor_id ? db::Value(*actor_id) : db::Value(), actor_name, note, now});
+  return true;
+}
+
+bool valid_idempotency_key(std::string_view key) {
+  return !key.empty() && key.size() <= 64 &&
+         key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") == std::string_view::npos;
+}
+
+}  // namespace
+
+// POST /api/v1/orders: checks out the cart's available lines into one order per store.
+// A retry with the same Idempotency-Key answers the same orders and changes nothing.
+http::Response Orders::checkout(http::Request& request) {
+  auto principal = http::require_login(request);
+  if (!principal) return http::error_response(request, principal.error());
+  auto key = request.header("idempotency-key");
+  if (!key) return http::error_response(request, core::bad_request("the Idempotency-Key header is required", "Idempotency-Key"));
+  if (!valid_idempotency_key(*key))
+    return http::error_response(request, core::bad_request("Idempotency-Key must be 1 to 64 letters, digits or -_.:",
+                                                           "Idempotency-Key"));
+  auto body = http::parse_object(request);
+  if (!body) return http::error_response(request, body.error());
+  http::Fields fields(*body);
+  auto address_id = fields.integer("address_id", true, 1, INT32_MAX);
+  auto mode = fields.text("delivery_mode", true, 20);
+  auto note = fields.text("note", false, 200);
+  if (fields.ok() && std::find(kDeliveryModes.begin(), kDeliveryModes.end(), *mode) == kDeliveryModes.end())
+    fields.fail(core::invalid("delivery_mode", "delivery_mode must be same_city, village_point, pickup or express"));
+  if (!fields.ok()) return http::error_response(request, fields.error());
+  const int64_t user_id = (*principal)->user_id, now = clock_.now_ms();
+  const std::string request_hash =
+      core::sha256_hex(std::to_string(*address_id) + "\n" + *mode + "\n" + note.value_or(""));
+  const std::string idempotency_key(*key);
+
+  // The answer for a checkout that exists: the same orders, or 409 for another request.
+  auto replay = [&](db::Session& session) -> std::optional<http::Response> {
+    auto existing = session.query_one("SELECT id, request_hash, total_fen FROM checkouts WHERE user_id = :u AND "
+                                      "idempotency_key = :k",
+                                      {user_id, idempotency_key});
+    if (!existing) return std::nullopt;
+    if (existing->text(1) != request_hash)
+      return http::error_response(request, core::conflict("this Idempotency-Key was used for a different checkout",
+                                                          "Idempotency-Key"));
+    boost::json::array orders;
+    for (const auto& row : session.query(std::string(kOrderColumns) + " WHERE o.checkout_id = :c ORDER BY o.id",
+                                         {existing->integer(0)}))
+      orders.push_back(order_json(session, row, cipher_, true, false));
+    return http::json_response(boost::json::object{
+        {"checkout_id", existing->integer(0)}, {"total_fen", existing->integer(2)}, {"orders", std::move(orders)}});
+  };
+
+  std::optional<http::Response> answer;
+  try {
+    auto status = database_.transaction([&](db::Session& session) -> core::Status {
+      if ((answer = replay(session))) return core::Status();
+      // Claim the key before reading the cart: a concurrent request with the same key now
+      // waits on the unique index and then answers as a retry, instead of finding the
+      // cart emptied by this one.
+      int64_t checkout_id = session.insert(
+          "INSERT INTO checkouts (user_id, idempotency_key, request_hash, total_fen, created_at) "
+          "VALUES (:u, :k, :h, 0, :c) RETURNING id",
+          {user_id, idempotency_key, request_hash, now});
+      auto address = session.query_one(
+          "SELECT recipient, phone_enc, division_code, detail FROM addresses WHERE id = :i AND user_id = :u",
+          {*address_id, user_id});
+      if (!address) return core::invalid("address_id", "no such address of yours");
+      auto lines = session.query(
+          "SELECT c.sku_id, c.quantity, k.price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id "
+          "FROM cart_items c JOIN skus k ON k.id = c.sku_id JOIN products p ON p.id = k.product_id "
+          "WHERE c.user_id = :u AND p.status = 'listed' ORDER BY p.store_id, c.sku_id",
+          {user_id});
+      if (lines.empty()) return core::invalid("cart", "the cart holds nothing that is on sale");
+      int64_t total = 0;
+      for (const auto& line : lines) total += line.integer(2) * line.integer(1);
+      session.exec("UPDATE checkouts SET total_fen = :t WHERE id = :i", {total, checkout_id});
+      // Stock first, guarded: a SKU without enough stock aborts the whole checkout.
+      for (const auto& line : lines)
+        if (session.exec("UPDATE skus SET stock = stock - :q WHERE id = :s AND stock >= :q2",
+                         {line.integer(1), line.integer(0), line.integer(1)}) != 1)
+          return core::conflict(line.text(5) + " does not have " + std::to_string(line.integer(1)) + " in stock", "cart");
+      boost::json::array orders;
+      for (size_t index = 0; index < lines.size();) {
+        const int64_t store_id = lines[index].integer(6), platform_id = lines[index].integer(8);
+        size_t end = index;
+        int64_t goods = 0;
+        for (; end < lines.size() && lines[end].integer(6) == store_id; ++end) goods += lines[end].integer(2) * lines[end].integer(1);
+        // Freight templates per store come with the next part of the platform end; until
+        // then delivery is free and freight_fen is 0.
+        int64_t order_id = session.insert(
+            "INSERT INTO orders (platform_id, store_id, buyer_user_id, checkout_id, status, delivery_mode, recipient, "
+            "phone_enc, division_code, address_detail, note, goods_fen, freight_fen, total_fen, pay_deadline, created_at, "
+            "updated_at) VALUES (:p, :s, :u, :c, 'pending_payment', :m, :r, :ph, :d, :x, :n, :g, 0, :t, :dl, :ca, :ua) "
+            "RETURNING id",
+            {platform_id, store_id, user_id, checkout_id, *mode, address->text(0), address->text(1), address->text(2),
+             address->text(3), note.value_or(""), goods, goods, now + options_.pay_timeout_ms, now, now});
+        for (; index < end; ++index) {
+          const db::Row& line = lines[index];
+          session.exec(
+              "INSERT INTO order_items (order_id, platform_id, sku_id, product_id, producer_id, name, sku_code, price_fen, "
+              "quantity, subtotal_fen) VALUES (:o, :p, :s, :pr, :pd, :n, :c, :f, :q, :t)",
+              {order_id, platform_id, line.integer(0), line.integer(4), line.integer(7), line.text(5), line.text(3),
+               line.integer(2), line.integer(1), line.integer(2) * line.integer(1)});
+          session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.integer(0)});
+        }
+        session.exec(
+            "INSERT INTO order_events (order_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, at) "
+            "VALUES (:o, :p, NULL, 'pending_payment', :u, :a, '', :t)",
+            {order_id, platform_id, user_id, (*principal)->name, now});
+        orders.push_back(order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {order_id}),
+                                    cipher_, true, false));
+      }
+      answer = http::json_response(
+          boost::json::object{{"checkout_id", checkout_id}, {"total_fen", total}, {"orders", std::move(orders)}}, 201);
+      return core::Status();
+    });
+    if (!status) return http::error_response(request, status.error());
+  } catch (const db::UniqueViolation&) {
+    // The same key was checking out at the same moment on another connection: answer as a retry.
+    database_.with_session([&](db::Session& session) { answer = replay(session); });
+    if (!answer) throw;
+  }
+  return *answer;
+}
+
+// GET /api/v1/orders: orders in the caller's scope, newest first.
+http::Response Orders::list_orders(http::Request& request) {
+  auto principal = http::require_login(request);
+  if (!principal) return http::error_response(request, principal.error());
+  auto page = http::parse_page(request);
+  if (!page) return http::error_response(request, page.error());
+  const core::Principal& caller = **principal;
+  std::string where = " WHERE 1=1";
+  std::vector<db::Value> params;
+  switch (caller.role) {
+    case core::Role::kStoreKeeper:
+      where += " AND o.store_id = :scope";
+      params.emplace_back(caller.store_id.value_or(0));
+      break;
+    case core::Role::kCountyAdmin:
+      where += " AND o.platform_id = :scope";
+      params.emplace_back(caller.platform_id.value_or(0));
+      break;
+    case core::Role::kCityAdmin:
+      break;
+    case core::Role::kAuditor:
+      if (!caller.is_city_wide()) {
+        where += " AND o.platform_id = :scope";
+        params.emplace_back(caller.platform_id.value_or(0));
+      }
+      break;
+    default:
+      where += " AND o.buyer_user_id = :scope";
+      params.emplace_back(caller.user_id);
+  }
+  if (auto status = request.query_param("status"); status && !status->empty()) {
+    static const std::vector<std::string_view> kStatuses{"pending_payment", "paid", "packed", "shipped",
+                                                         "delivered", "completed", "cancelled"};
+    if (std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end())
+      return http::error_response(request, core::invalid("status", "unknown status"));
+    where += " AND o.status = :st";
+    params.emplace_back(std::string(*status));
+  }
+  boost::json::array items;
+  int64_t total = 0;
+  database_.with_session([&](db::Session& session) {
+    auto result = db::select_page(session, kOrderSelect, std::string(kOrderFrom) + where, "ORDER BY o.id DESC", params,
+                                  page->page_size, page->offset());
+    total = result.total;
+    for (const auto& row : result.rows) {
+      auto access = access_to(caller, row);
+      items.push_back(order_json(session, row, cipher_, access.buyer || access.store || access.county, false));
+    }
+  });
+  return http::json_response(http::page_body(std::move(items), total, *page));
+}
+
+// GET /api/v1/orders/{id}: one order with its items and the history of its status.
+http::Response Orders::get_order(http::Request& request) {
+  auto principal = http::require_login(request);
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  std::optional<boost::json::object> body;
+  database_.with_session([&](db::Session& session) {
+    auto row = session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id});
+    if (!row) return;
+    auto access = access_to(**principal, *row);
+    if (!access.any()) return;
+    body = order_json(session, *row, cipher_, access.buyer || access.store || access.county, true);
+  });
+  if (!body) return http::error_response(request, core::not_found("no such order"));
+  return http::json_response(*body);
+}
+
+// POST /api/v1/orders/{id}/cancel: the buyer, the store or the county cancels an unpaid
+// order; its stock goes back.
+http::Response Orders::cancel_order(http::Request& request) {
+  auto principal = http::require_login(request);
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  std::optional<std::string> reason;
+  if (!request.body.empty()) {
+    auto body = http::parse_object(request);
+    if (!body) return http::error_response(request, body.error());
+    http::Fields fields(*body);
+    reason = fields.text("reason", false, 200);
+    if (!fields.ok()) return http::error_response(request, fields.error());
+  }
+  const Transition& cancel = kTransitions.front();
+  const int64_t now = clock_.now_ms();
+  boost::json::object updated;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    auto row = session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id});
+    if (!row) return core::not_found("no such order");
+    auto access = access_to(**principal, *row);
+    if (!access.any()) return core::not_found("no such order");
+    if (!(access.buyer || access.store || access.county)) return core::forbidden("your role may not cancel orders");
+    if (!apply(session, *id, row->integer(1), cancel, (*principal)->user_id, (*principal)->name, reason.value_or(""), now))
+      return core::conflict("only an unpaid order can be cancelled; this one is " + row->text(6), "status");
+    updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
+                         true, true);
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(updated);
+}
+
+int Orders::sweep_once() {
+  int cancelled = 0;
+  const int64_t now = clock_.now_ms();
+  std::vector<std::pair<int64_t, int64_t>> overdue;  // order id, platform id
+  database_.with_session([&](db::Session& session) {
+    for (const auto& row : session.query(
+             "SELECT id, platform_id FROM orders WHERE status = 'pending_payment' AND pay_deadline <= :t ORDER BY id LIMIT 500",
+             {now}))
+      overdue.emplace_back(row.integer(0), row.integer(1));
+  });
+  for (const auto& [id, platform_id] : overdue)
+    database_.write([&](db::Session& session) {
+      if (apply(session, id, platform_id, kTransitions.front(), std::nullopt, "system", "payment deadline passed", now))
+        ++cancelled;
+    });
+  return cancelled;
+}
+
+Orders::~Orders() {
+  {
+    std::lock_guard lock(sweeper_mutex_);
+    stopping_ = true;
+  }
+  sweeper_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void Orders::start_sweeper() {
+  sweeper_ = std::thread([this] {
+    std::unique_lock lock(sweeper_mutex_);
+    while (!stopping_) {
+      sweeper_wake_.wait_for(lock, std::chrono::milliseconds(options_.sweep_interval_ms), [&] { return stopping_; });
+      if (stopping_) break;
+      lock.unlock();
+      try {
+        if (int cancelled = sweep_once()) spdlog::info("cancelled {} unpaid order(s) past their deadline", cancelled);
+      } catch (const std::exception& error) {
+        spdlog::warn("order deadline sweep failed: {}", error.what());
+      }
+      lock.lock();
+    }
+  });
+}
+
+}  // namespace longnan::orders

@@ -1,0 +1,166 @@
+// Checkout: the cart becomes one order per store; an Idempotency-Key makes retries safe;
+// stock is taken on checkout, never below zero, and given back exactly once when an order
+// is cancelled by a person or by the payment deadline (which survives restarts).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, ACCOUNTS, BACKENDS } from './harness.mjs';
+
+for (const backend of BACKENDS) {
+  describe(`orders (${backend})`, () => {
+    let server;
+    let buyer;
+    let address;
+    let walnut;
+    let honey;
+    const stockOf = async (product) => (await new Client(server.url).get(`/api/v1/products/${product.id}`)).json.skus[0].stock;
+    const checkout = (client, key, body) =>
+      client.request('POST', '/api/v1/orders', { body, headers: { 'idempotency-key': key } });
+
+    before(async () => {
+      server = await startServer(backend);
+      buyer = new Client(server.url);
+      await buyer.login(ACCOUNTS.buyer);
+      address = (await buyer.post('/api/v1/addresses', {
+        recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组 12 号',
+      })).json;
+      const find = async (q) => {
+        const id = (await buyer.get(`/api/v1/products?q=${encodeURIComponent(q)}`)).json.items[0].id;
+        return (await buyer.get(`/api/v1/products/${id}`)).json;
+      };
+      walnut = await find('成县核桃仁');
+      honey = await find('两当狼牙蜜 500g');
+    });
+    after(async () => { await server.stop(); });
+
+    test('a cart from two stores becomes two orders; a retry with the same key changes nothing', async () => {
+      const walnutStock = await stockOf(walnut), honeyStock = await stockOf(honey);
+      await buyer.request('PUT', `/api/v1/cart/items/${walnut.skus[0].id}`, { body: { quantity: 2 } });
+      await buyer.request('PUT', `/api/v1/cart/items/${honey.skus[0].id}`, { body: { quantity: 1 } });
+      const body = { address_id: address.id, delivery_mode: 'express', note: '请放门口' };
+      const first = await checkout(buyer, 'checkout-1', body);
+      assert.equal(first.status, 201, first.text);
+      assert.equal(first.json.orders.length, 2);
+      assert.equal(first.json.total_fen, 2 * walnut.skus[0].price_fen + honey.skus[0].price_fen);
+      for (const order of first.json.orders) {
+        assert.equal(order.status, 'pending_payment');
+        assert.equal(order.address.county_name, '成县');
+      }
+      assert.deepEqual(new Set(first.json.orders.map((o) => o.store.id)), new Set([walnut.store.id, honey.store.id]));
+      assert.equal(await stockOf(walnut), walnutStock - 2);
+      assert.equal(await stockOf(honey), honeyStock - 1);
+      assert.equal((await buyer.get('/api/v1/cart')).json.count, 0);
+      const retry = await checkout(buyer, 'checkout-1', body);
+      assert.equal(retry.status, 200);
+      assert.deepEqual(retry.json.orders.map((o) => o.id), first.json.orders.map((o) => o.id));
+      assert.equal(await stockOf(walnut), walnutStock - 2);
+      assert.equal((await buyer.get('/api/v1/orders')).json.total, 2);
+      // The same key for another request is refused.
+      assert.equal((await checkout(buyer, 'checkout-1', { ...body, note: 'other' })).status, 409);
+    });
+
+    test('concurrent retries of one key make one checkout', async () => {
+      await buyer.request('PUT', `/api/v1/cart/items/${honey.skus[0].id}`, { body: { quantity: 1 } });
+      const body = { address_id: address.id, delivery_mode: 'same_city' };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => checkout(buyer, 'checkout-race', body)));
+      const ids = new Set(answers.filter((a) => a.status < 300).map((a) => a.json.checkout_id));
+      assert.equal(ids.size, 1, answers.map((a) => `${a.status} ${a.text}`).join('\n'));
+      assert.ok(answers.every((a) => [200, 201].includes(a.status)), answers.map((a) => `${a.status} ${a.text}`).join('\n'));
+    });
+
+    test('bad checkouts are refused and change nothing', async () => {
+      const before = await stockOf(walnut);
+      await buyer.request('PUT', `/api/v1/cart/items/${walnut.skus[0].id}`, { body: { quantity: 1 } });
+      const body = { address_id: address.id, delivery_mode: 'express' };
+      assert.equal((await buyer.request('POST', '/api/v1/orders', { body })).status, 400);  // no key
+      assert.equal((await checkout(buyer, 'bad key!', body)).status, 400);
+      assert.equal((await checkout(buyer, 'k-mode', { ...body, delivery_mode: 'drone' })).status, 422);
+      assert.equal((await checkout(buyer, 'k-type', { ...body, address_id: 'one' })).status, 400);
+      const courier = new Client(server.url);
+      await courier.login(ACCOUNTS.courier);
+      // Someone else's address id is not yours.
+      assert.equal((await checkout(courier, 'k-other', body)).status, 422);
+      // More than the stock: the county lowers it after the cart was filled.
+      const county = new Client(server.url);
+      await county.login(ACCOUNTS.countyAdmin);
+      await county.patch(`/api/v1/products/${walnut.id}`, { skus: [{ id: walnut.skus[0].id, stock: 0 }] });
+      const short = await checkout(buyer, 'k-short', body);
+      assert.equal(short.status, 409, short.text);
+      await county.patch(`/api/v1/products/${walnut.id}`, { skus: [{ id: walnut.skus[0].id, stock: before }] });
+      assert.equal(await stockOf(walnut), before);
+      assert.equal((await buyer.get('/api/v1/cart')).json.count, 1);  // the cart is untouched
+      const ok = await checkout(buyer, 'k-short', body);  // the failed key left no trace
+      assert.equal(ok.status, 201, ok.text);
+      assert.equal(await stockOf(walnut), before - 1);
+    });
+
+    test('cancelling gives the stock back once; a second cancel is 409; others cannot', async () => {
+      const orders = (await buyer.get('/api/v1/orders?status=pending_payment')).json.items;
+      const order = orders.find((o) => o.items.some((i) => i.sku_id === walnut.skus[0].id));
+      const quantity = order.items.find((i) => i.sku_id === walnut.skus[0].id).quantity;
+      const stock = await stockOf(walnut);
+      const wenxian = new Client(server.url);
+      await wenxian.login(ACCOUNTS.wenxianAdmin);
+      assert.equal((await wenxian.post(`/api/v1/orders/${order.id}/cancel`, {})).status, 404);
+      assert.equal((await wenxian.get(`/api/v1/orders/${order.id}`)).status, 404);
+      const cancelled = await buyer.post(`/api/v1/orders/${order.id}/cancel`, { reason: '买错了' });
+      assert.equal(cancelled.status, 200, cancelled.text);
+      assert.equal(cancelled.json.status, 'cancelled');
+      assert.deepEqual(cancelled.json.events.map((e) => e.to_status), ['pending_payment', 'cancelled']);
+      assert.equal(await stockOf(walnut), stock + quantity);
+      assert.equal((await buyer.post(`/api/v1/orders/${order.id}/cancel`, {})).status, 409);
+      assert.equal(await stockOf(walnut), stock + quantity);
+    });
+
+    test('scope: the store sees its orders with the phone, the city masked, buyers only their own', async () => {
+      const keeper = new Client(server.url);
+      await keeper.login(ACCOUNTS.storeKeeper);
+      for (const order of (await keeper.get('/api/v1/orders')).json.items) {
+        assert.equal(order.store.id, keeper.user.store_id);
+        assert.equal(order.address.phone, '13912345678');
+      }
+      const city = new Client(server.url);
+      await city.login(ACCOUNTS.cityAdmin);
+      const all = (await city.get('/api/v1/orders')).json;
+      assert.ok(all.total >= 3);
+      assert.match(all.items[0].address.phone, /\*/);
+      const courier = new Client(server.url);
+      await courier.login(ACCOUNTS.courier);
+      assert.equal((await courier.get('/api/v1/orders')).json.total, 0);
+      assert.equal((await courier.get(`/api/v1/orders/${all.items[0].id}`)).status, 404);
+      assert.equal((await city.post(`/api/v1/orders/${all.items[0].id}/cancel`, {})).status, 403);
+    });
+
+    test('unpaid orders are cancelled at the deadline, after a restart too, and their stock released', async () => {
+      // A server of its own with a 3-second deadline, so other tests' orders stay put.
+      let quick = await startServer(backend, { extraArgs: ['--pay-timeout-seconds', '3'] });
+      const shopper = new Client(quick.url);
+      await shopper.login(ACCOUNTS.buyer);
+      const place = (await shopper.post('/api/v1/addresses', {
+        recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组 12 号',
+      })).json;
+      const stockHere = async () => (await new Client(quick.url).get(`/api/v1/products/${honey.id}`)).json.skus[0].stock;
+      await shopper.request('PUT', `/api/v1/cart/items/${honey.skus[0].id}`, { body: { quantity: 2 } });
+      const stock = await stockHere();
+      const placed = await checkout(shopper, 'k-deadline', { address_id: place.id, delivery_mode: 'pickup' });
+      assert.equal(placed.status, 201, placed.text);
+      assert.equal(await stockHere(), stock - 2);
+      // Stop the server before the deadline and start it again: the deadline is in the database.
+      await quick.stop();
+      quick = await startServer(backend, { demo: false, db: quick.db, extraArgs: ['--pay-timeout-seconds', '3'] });
+      shopper.base = quick.url;
+      const buyer = shopper;
+      const stockOf = stockHere;
+      const order = placed.json.orders[0].id;
+      let status = 'pending_payment';
+      for (let attempt = 0; attempt < 100 && status === 'pending_payment'; attempt++) {
+        status = (await buyer.get(`/api/v1/orders/${order}`)).json.status;
+        if (status === 'pending_payment') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(status, 'cancelled');
+      const detail = (await buyer.get(`/api/v1/orders/${order}`)).json;
+      assert.equal(detail.events.at(-1).actor_name, 'system');
+      assert.equal(await stockOf(), stock);
+      await quick.stop();
+    });
+  });
+}
