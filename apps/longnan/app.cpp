@@ -79,7 +79,7 @@ App::App(const Config& config)
   modules_->files = std::make_unique<files::Files>(*database_, clock_);
   modules_->files->register_routes(router_);
   modules_->orders =
-      std::make_unique<orders::Orders>(*database_, clock_, cipher_, orders::Options{.pay_timeout_ms = config.pay_timeout_ms});
+      std::make_unique<orders::Orders>(*database_, clock_, cipher_, orders::Options{.pay_timeout_ms = config.pay_timeout_ms, .complete_after_ms = config.complete_after_ms});
   modules_->orders->register_routes(router_);
   audit::register_routes(router_, *database_);
 

@@ -64,6 +64,10 @@ int main(int argc, char** argv) {
   int pay_timeout_s = 1800;
   serve->add_option("--pay-timeout-seconds", pay_timeout_s, "unpaid orders are cancelled after this and their stock released")
       ->check(CLI::Range(1, 7 * 24 * 3600))->capture_default_str();
+  double auto_complete_days = 7;
+  serve->add_option("--auto-complete-days", auto_complete_days,
+                    "delivered orders complete after this many days, closing the after-sales window (fractions allowed)")
+      ->check(CLI::Range(0.00001, 365.0))->capture_default_str();
   int list_cache_s = 60;
   serve->add_option("--list-cache-seconds", list_cache_s, "how long a public product listing page is served from memory (0: off)")
       ->check(CLI::Range(0, 3600))->capture_default_str();
@@ -164,6 +168,7 @@ int main(int argc, char** argv) {
     if (serve->parsed()) {
       config.list_cache_ms = int64_t{list_cache_s} * 1000;
       config.pay_timeout_ms = int64_t{pay_timeout_s} * 1000;
+      config.complete_after_ms = static_cast<int64_t>(auto_complete_days * 24 * 3600 * 1000);
       longnan::app::App app(config);
       app.start_background();
       server_options.header_timeout = std::chrono::seconds(header_timeout_s);

@@ -167,6 +167,7 @@ void Orders::register_routes(http::Router& router) {
   router.add(Method::kGet, "/api/v1/orders", [this](http::Request& r) { return list_orders(r); });
   router.add(Method::kGet, "/api/v1/orders/{id}", [this](http::Request& r) { return get_order(r); });
   router.add(Method::kPost, "/api/v1/orders/{id}/cancel", [this](http::Request& r) { return cancel_order(r); });
+  router.add(Method::kPost, "/api/v1/orders/{id}/advance", [this](http::Request& r) { return advance_order(r); });
 }
 
 }  // namespace longnan::orders

@@ -25,12 +25,21 @@ struct Transition {
 };
 const std::vector<Transition> kTransitions{
     {"cancel", "pending_payment", "cancelled"},
+    {"pay_cash", "pending_payment", "paid"},  // cash collected on delivery or at the point
+    {"pack", "paid", "packed"},
+    {"ship", "packed", "shipped"},
+    {"deliver", "shipped", "delivered"},
+    {"complete", "delivered", "completed"},  // the buyer confirms receipt, or the deadline
 };
+
+const Transition& transition_named(std::string_view action) {
+  return *std::find_if(kTransitions.begin(), kTransitions.end(), [&](const auto& t) { return t.action == action; });
+}
 
 constexpr std::string_view kOrderSelect =
     "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
     "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
-    "o.pay_deadline, o.created_at, o.updated_at";
+    "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill";
 constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
 const std::string kOrderColumns = std::string(kOrderSelect) + " " + std::string(kOrderFrom);
 
@@ -39,13 +48,15 @@ struct OrderAccess {
   bool buyer = false;
   bool store = false;
   bool county = false;
+  bool courier = false;   // a courier of the order's county
   bool overseer = false;  // city admin, auditor
-  bool any() const { return buyer || store || county || overseer; }
+  bool any() const { return buyer || store || county || courier || overseer; }
 };
 
 OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
   OrderAccess access;
   access.buyer = caller.user_id == order.integer(4);
+  access.courier = caller.role == core::Role::kCourier && caller.platform_id == order.integer(1);
   access.store = caller.role == core::Role::kStoreKeeper && caller.store_id == order.integer(2);
   access.county = caller.role == core::Role::kCountyAdmin && caller.platform_id == order.integer(1);
   access.overseer = caller.role == core::Role::kCityAdmin ||
@@ -92,6 +103,8 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
       {"pay_deadline", order.integer(16)},
       {"created_at", order.integer(17)},
       {"updated_at", order.integer(18)},
+      {"carrier", order.text(19)},
+      {"waybill", order.text(20)},
       {"items", std::move(items)}};
   if (with_events) {
     boost::json::array events;
@@ -266,6 +279,7 @@ http::Response Orders::list_orders(http::Request& request) {
       params.emplace_back(caller.store_id.value_or(0));
       break;
     case core::Role::kCountyAdmin:
+    case core::Role::kCourier:  // couriers deliver the county's orders
       where += " AND o.platform_id = :scope";
       params.emplace_back(caller.platform_id.value_or(0));
       break;
@@ -297,7 +311,7 @@ http::Response Orders::list_orders(http::Request& request) {
     total = result.total;
     for (const auto& row : result.rows) {
       auto access = access_to(caller, row);
-      items.push_back(order_json(session, row, cipher_, access.buyer || access.store || access.county, false));
+      items.push_back(order_json(session, row, cipher_, access.buyer || access.store || access.county || access.courier, false));
     }
   });
   return http::json_response(http::page_body(std::move(items), total, *page));
@@ -315,7 +329,7 @@ http::Response Orders::get_order(http::Request& request) {
     if (!row) return;
     auto access = access_to(**principal, *row);
     if (!access.any()) return;
-    body = order_json(session, *row, cipher_, access.buyer || access.store || access.county, true);
+    body = order_json(session, *row, cipher_, access.buyer || access.store || access.county || access.courier, true);
   });
   if (!body) return http::error_response(request, core::not_found("no such order"));
   return http::json_response(*body);
@@ -336,7 +350,7 @@ http::Response Orders::cancel_order(http::Request& request) {
     reason = fields.text("reason", false, 200);
     if (!fields.ok()) return http::error_response(request, fields.error());
   }
-  const Transition& cancel = kTransitions.front();
+  const Transition& cancel = transition_named("cancel");
   const int64_t now = clock_.now_ms();
   boost::json::object updated;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
@@ -347,6 +361,56 @@ http::Response Orders::cancel_order(http::Request& request) {
     if (!(access.buyer || access.store || access.county)) return core::forbidden("your role may not cancel orders");
     if (!apply(session, *id, row->integer(1), cancel, (*principal)->user_id, (*principal)->name, reason.value_or(""), now))
       return core::conflict("only an unpaid order can be cancelled; this one is " + row->text(6), "status");
+    updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
+                         true, true);
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(updated);
+}
+
+// POST /api/v1/orders/{id}/advance: one step of fulfilment: pay_cash (the store, a
+// courier or the county confirms cash collected), pack, ship (carrier and waybill for
+// express), deliver, complete (the buyer confirms receipt).
+http::Response Orders::advance_order(http::Request& request) {
+  auto principal = http::require_login(request);
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  auto body = http::parse_object(request);
+  if (!body) return http::error_response(request, body.error());
+  http::Fields fields(*body);
+  auto action = fields.text("action", true, 20);
+  auto carrier = fields.text("carrier", false, 40);
+  auto waybill = fields.text("waybill", false, 40);
+  auto note = fields.text("note", false, 200);
+  if (!fields.ok()) return http::error_response(request, fields.error());
+  if (*action == "cancel" || std::none_of(kTransitions.begin(), kTransitions.end(), [&](const auto& t) { return t.action == *action; }))
+    return http::error_response(request, core::invalid("action", "action must be pay_cash, pack, ship, deliver or complete"));
+  const Transition& transition = transition_named(*action);
+  const int64_t now = clock_.now_ms();
+  boost::json::object updated;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    auto row = session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id});
+    if (!row) return core::not_found("no such order");
+    auto access = access_to(**principal, *row);
+    if (!access.any()) return core::not_found("no such order");
+    bool allowed = false;
+    if (*action == "pay_cash" || *action == "deliver") allowed = access.store || access.county || access.courier;
+    else if (*action == "pack" || *action == "ship") allowed = access.store || access.county;
+    else if (*action == "complete") allowed = access.buyer;
+    if (!allowed) return core::forbidden("your role may not " + *action + " this order");
+    if (*action == "ship" && row->text(7) == "express" && (!carrier || carrier->empty() || !waybill || waybill->empty()))
+      return core::invalid(carrier && !carrier->empty() ? "waybill" : "carrier", "express orders ship with a carrier and a waybill number");
+    if (!apply(session, *id, row->integer(1), transition, (*principal)->user_id, (*principal)->name, note.value_or(""), now))
+      return core::conflict("cannot " + *action + " an order that is " + row->text(6), "action");
+    if (*action == "pay_cash")
+      session.exec(
+          "INSERT INTO payments (order_id, platform_id, provider, amount_fen, reference, confirmed_by, paid_at) "
+          "VALUES (:o, :p, 'cash', :a, :r, :u, :t)",
+          {*id, row->integer(1), row->integer(15), note.value_or(""), (*principal)->user_id, now});
+    if (*action == "ship")
+      session.exec("UPDATE orders SET carrier = :c, waybill = :w WHERE id = :i", {carrier.value_or(""), waybill.value_or(""), *id});
     updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
                          true, true);
     return core::Status();
@@ -367,7 +431,20 @@ int Orders::sweep_once() {
   });
   for (const auto& [id, platform_id] : overdue)
     database_.write([&](db::Session& session) {
-      if (apply(session, id, platform_id, kTransitions.front(), std::nullopt, "system", "payment deadline passed", now))
+      if (apply(session, id, platform_id, transition_named("cancel"), std::nullopt, "system", "payment deadline passed", now))
+        ++cancelled;
+    });
+  // Delivered orders complete by themselves once the after-sales window has passed.
+  std::vector<std::pair<int64_t, int64_t>> settled;
+  database_.with_session([&](db::Session& session) {
+    for (const auto& row : session.query(
+             "SELECT id, platform_id FROM orders WHERE status = 'delivered' AND updated_at <= :t ORDER BY id LIMIT 500",
+             {now - options_.complete_after_ms}))
+      settled.emplace_back(row.integer(0), row.integer(1));
+  });
+  for (const auto& [id, platform_id] : settled)
+    database_.write([&](db::Session& session) {
+      if (apply(session, id, platform_id, transition_named("complete"), std::nullopt, "system", "after-sales window closed", now))
         ++cancelled;
     });
   return cancelled;
@@ -390,7 +467,7 @@ void Orders::start_sweeper() {
       if (stopping_) break;
       lock.unlock();
       try {
-        if (int cancelled = sweep_once()) spdlog::info("cancelled {} unpaid order(s) past their deadline", cancelled);
+        if (int changed = sweep_once()) spdlog::info("{} order(s) cancelled or completed at their deadline", changed);
       } catch (const std::exception& error) {
         spdlog::warn("order deadline sweep failed: {}", error.what());
       }

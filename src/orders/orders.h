@@ -27,6 +27,7 @@ inline constexpr int64_t kMaxAddresses = 20;
 
 struct Options {
   int64_t pay_timeout_ms = 30LL * 60 * 1000;  // unpaid orders are cancelled after this
+  int64_t complete_after_ms = 7LL * 24 * 3600 * 1000;  // delivered orders complete after this
   int64_t sweep_interval_ms = 1000;           // how often the deadline sweeper looks
 };
 
@@ -40,7 +41,7 @@ class Orders {
   // stock. Deadlines are stored with the orders, so a restart loses none; several servers
   // may sweep at once (each cancellation is a guarded transition).
   void start_sweeper();
-  // One sweep (for tests and the sweeper): returns how many orders were cancelled.
+  // One sweep (for tests and the sweeper): returns how many orders it cancelled or completed.
   int sweep_once();
 
  private:
@@ -48,6 +49,7 @@ class Orders {
   http::Response list_orders(http::Request& request);
   http::Response get_order(http::Request& request);
   http::Response cancel_order(http::Request& request);
+  http::Response advance_order(http::Request& request);
   http::Response get_cart(http::Request& request);
   http::Response put_cart_item(http::Request& request);
   http::Response delete_cart_item(http::Request& request);

@@ -111,7 +111,7 @@ for (const backend of BACKENDS) {
       assert.equal(await stockOf(walnut), stock + quantity);
     });
 
-    test('scope: the store sees its orders with the phone, the city masked, buyers only their own', async () => {
+    test('scope: the store and the county couriers see orders with the phone, the city masked, others nothing', async () => {
       const keeper = new Client(server.url);
       await keeper.login(ACCOUNTS.storeKeeper);
       for (const order of (await keeper.get('/api/v1/orders')).json.items) {
@@ -125,8 +125,16 @@ for (const backend of BACKENDS) {
       assert.match(all.items[0].address.phone, /\*/);
       const courier = new Client(server.url);
       await courier.login(ACCOUNTS.courier);
-      assert.equal((await courier.get('/api/v1/orders')).json.total, 0);
-      assert.equal((await courier.get(`/api/v1/orders/${all.items[0].id}`)).status, 404);
+      const delivering = (await courier.get('/api/v1/orders')).json;
+      assert.ok(delivering.total >= 1);
+      for (const order of delivering.items) {
+        assert.equal(order.platform_id, courier.user.platform_id);
+        assert.equal(order.address.phone, '13912345678');
+      }
+      const supplier = new Client(server.url);
+      await supplier.login(ACCOUNTS.supplier);
+      assert.equal((await supplier.get('/api/v1/orders')).json.total, 0);
+      assert.equal((await supplier.get(`/api/v1/orders/${all.items[0].id}`)).status, 404);
       assert.equal((await city.post(`/api/v1/orders/${all.items[0].id}/cancel`, {})).status, 403);
     });
 
@@ -161,6 +169,82 @@ for (const backend of BACKENDS) {
       assert.equal(detail.events.at(-1).actor_name, 'system');
       assert.equal(await stockOf(), stock);
       await quick.stop();
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`fulfilment (${backend})`, () => {
+    let server;
+    const as = {};
+    before(async () => {
+      // Delivered orders complete after about 2 seconds here (the default is 7 days).
+      server = await startServer(backend, { extraArgs: ['--auto-complete-days', '0.00002'] });
+      for (const role of ['buyer', 'storeKeeper', 'courier', 'countyAdmin', 'wenxianAdmin', 'cityAdmin']) {
+        as[role] = new Client(server.url);
+        await as[role].login(ACCOUNTS[role]);
+      }
+    });
+    after(async () => { await server.stop(); });
+
+    // Places an order for the demo store keeper's store (成县) and returns it.
+    async function placeOrder(mode, key) {
+      const products = (await as.buyer.get(`/api/v1/products?platform_id=${as.storeKeeper.user.platform_id}&page_size=100`)).json.items;
+      const product = products.find((p) => p.store.id === as.storeKeeper.user.store_id);
+      const detail = (await as.buyer.get(`/api/v1/products/${product.id}`)).json;
+      await as.buyer.request('PUT', `/api/v1/cart/items/${detail.skus[0].id}`, { body: { quantity: 1 } });
+      let address = (await as.buyer.get('/api/v1/addresses')).json.items[0];
+      if (!address)
+        address = (await as.buyer.post('/api/v1/addresses', {
+          recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组 12 号',
+        })).json;
+      const placed = await as.buyer.request('POST', '/api/v1/orders', {
+        body: { address_id: address.id, delivery_mode: mode }, headers: { 'idempotency-key': key },
+      });
+      assert.equal(placed.status, 201, placed.text);
+      return placed.json.orders[0];
+    }
+    const advance = (client, order, body) => client.post(`/api/v1/orders/${order.id}/advance`, body);
+
+    test('cash on delivery: paid, packed, shipped with a waybill, delivered, completed by the buyer', async () => {
+      const order = await placeOrder('express', 'life-1');
+      assert.equal((await advance(as.storeKeeper, order, { action: 'pack' })).status, 409);  // not paid yet
+      assert.equal((await advance(as.buyer, order, { action: 'pay_cash' })).status, 403);
+      assert.equal((await advance(as.wenxianAdmin, order, { action: 'pay_cash' })).status, 404);
+      assert.equal((await advance(as.storeKeeper, order, { action: 'pay_cash', note: '现金已收' })).json.status, 'paid');
+      assert.equal((await advance(as.storeKeeper, order, { action: 'pay_cash' })).status, 409);  // twice
+      assert.equal((await as.buyer.post(`/api/v1/orders/${order.id}/cancel`, {})).status, 409);  // paid now
+      assert.equal((await advance(as.courier, order, { action: 'pack' })).status, 403);
+      assert.equal((await advance(as.storeKeeper, order, { action: 'pack' })).json.status, 'packed');
+      const noWaybill = await advance(as.storeKeeper, order, { action: 'ship', carrier: '中国邮政' });
+      assert.equal(noWaybill.status, 422);
+      assert.equal(noWaybill.json.error.field, 'waybill');
+      const shipped = await advance(as.storeKeeper, order, { action: 'ship', carrier: '中国邮政', waybill: 'YZ1234567890' });
+      assert.equal(shipped.json.status, 'shipped');
+      assert.equal(shipped.json.waybill, 'YZ1234567890');
+      assert.equal((await advance(as.buyer, order, { action: 'complete' })).status, 409);  // not delivered yet
+      assert.equal((await advance(as.courier, order, { action: 'deliver' })).json.status, 'delivered');
+      assert.equal((await advance(as.storeKeeper, order, { action: 'complete' })).status, 403);
+      const completed = await advance(as.buyer, order, { action: 'complete' });
+      assert.equal(completed.json.status, 'completed');
+      assert.deepEqual(completed.json.events.map((e) => e.to_status),
+        ['pending_payment', 'paid', 'packed', 'shipped', 'delivered', 'completed']);
+      assert.equal((await advance(as.buyer, order, { action: 'explode' })).status, 422);
+      assert.equal((await advance(as.buyer, order, { action: 'cancel' })).status, 422);
+    });
+
+    test('a delivered order completes by itself when the after-sales window closes', async () => {
+      const order = await placeOrder('pickup', 'life-2');
+      for (const action of ['pay_cash', 'pack', 'ship', 'deliver'])
+        assert.equal((await advance(as.countyAdmin, order, { action })).status, 200, action);
+      let status = 'delivered';
+      for (let attempt = 0; attempt < 100 && status === 'delivered'; attempt++) {
+        status = (await as.buyer.get(`/api/v1/orders/${order.id}`)).json.status;
+        if (status === 'delivered') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(status, 'completed');
+      const events = (await as.buyer.get(`/api/v1/orders/${order.id}`)).json.events;
+      assert.equal(events.at(-1).actor_name, 'system');
     });
   });
 }
