@@ -43,17 +43,19 @@ namespace {
 core::FieldCipher open_cipher(const Config& config, db::Database& database) {
   if (config.key_file.empty()) return core::FieldCipher(core::random_hex(16));
   if (!std::filesystem::exists(config.key_file)) {
+    // Every table with encrypted columns; one that does not exist yet holds nothing.
     int64_t encrypted = 0;
     database.with_session([&](db::Session& session) {
-      try {
-        encrypted = session.scalar("SELECT COUNT(*) FROM households");
-      } catch (const db::DbError&) {
-        encrypted = 0;  // a new database without tables yet
+      for (const char* table : {"households", "addresses", "orders"}) {
+        try {
+          encrypted += session.scalar(std::string("SELECT COUNT(*) FROM ") + table);
+        } catch (const db::DbError&) {
+        }
       }
     });
     if (encrypted > 0)
       throw std::runtime_error("key file " + config.key_file +
-                               " is missing but the database holds encrypted household data: restore the key file");
+                               " is missing but the database holds encrypted personal data: restore the key file");
   }
   return core::FieldCipher::from_key_file(config.key_file);
 }

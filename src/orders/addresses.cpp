@@ -119,6 +119,8 @@ http::Response Orders::update_address(http::Request& request) {
     NewAddress base{row->text(1), cipher_.decrypt(row->text(2)).value_or(""), row->text(3), row->text(4), row->integer(5) != 0};
     auto address = address_from_json(*body, base, true);
     if (!address) return address.error();
+    // The default moves only by choosing another address: it cannot be switched off.
+    if (base.is_default) address->is_default = true;
     if (!deliverable(session, address->division_code))
       return core::invalid("division_code", "division_code must be the 12-digit code of a village or town community");
     if (address->is_default) session.exec("UPDATE addresses SET is_default = 0 WHERE user_id = :u", {user_id});

@@ -17,7 +17,7 @@ http::Response Orders::get_cart(http::Request& request) {
   database_.with_session([&](db::Session& session) {
     rows = session.query(
         "SELECT c.sku_id, c.quantity, k.code, k.attrs_json, k.price_fen, k.stock, k.weight_g, k.cold_chain, p.id, p.name, "
-        "p.status, p.images_json, s.id, s.name FROM cart_items c JOIN skus k ON k.id = c.sku_id "
+        "p.status, p.images_json, s.id, s.name, p.name_en FROM cart_items c JOIN skus k ON k.id = c.sku_id "
         "JOIN products p ON p.id = k.product_id JOIN stores s ON s.id = p.store_id WHERE c.user_id = :u "
         "ORDER BY s.id, c.added_at, c.sku_id",
         {(*principal)->user_id});
@@ -40,6 +40,7 @@ http::Response Orders::get_cart(http::Request& request) {
                                           {"attrs", attrs ? attrs.value() : boost::json::object()},
                                           {"product_id", row.integer(8)},
                                           {"name", row.text(9)},
+                                          {"name_en", row.text(14)},
                                           {"images", images ? images.value() : boost::json::array()},
                                           {"price_fen", price},
                                           {"quantity", quantity},

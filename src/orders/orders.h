@@ -1,8 +1,8 @@
 // The platform end (平台端) as it grows: buyers' delivery addresses, the shopping cart
 // across stores, and checkout into one order per store with an explicit order state
-// machine (so far: pending payment → cancelled, by the buyer, the store, the county or the
-// payment deadline). Payment, fulfilment, after-sales, sale events and settlement will
-// join this module.
+// machine (pending payment → paid (cash) → packed → shipped → delivered → completed, or
+// cancelled), every step a guarded transition recorded as an order event. Online payment,
+// after-sales, sale events and settlement will join this module.
 //
 // Thread-safety: Orders may be used from any thread; the deadline sweeper runs on its own
 // thread and stops with the object. Each caller sees only the orders of their scope.
@@ -37,9 +37,10 @@ class Orders {
       : database_(database), clock_(clock), cipher_(cipher), options_(options) {}
   ~Orders();
   void register_routes(http::Router& router);
-  // Starts the sweeper that cancels orders past their payment deadline and releases their
-  // stock. Deadlines are stored with the orders, so a restart loses none; several servers
-  // may sweep at once (each cancellation is a guarded transition).
+  // Starts the sweeper that cancels orders past their payment deadline (releasing their
+  // stock) and completes delivered orders whose after-sales window has closed. Deadlines
+  // follow from stored times, so a restart loses none; several servers may sweep at once
+  // (each step is a guarded transition).
   void start_sweeper();
   // One sweep (for tests and the sweeper): returns how many orders it cancelled or completed.
   int sweep_once();

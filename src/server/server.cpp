@@ -155,7 +155,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     out->version(11);
     out->result(static_cast<unsigned>(response.status));
     out->set(bhttp::field::server, "longnan");
-    if (response.status != 304) out->set(bhttp::field::content_type, response.content_type);
+    if (response.status != 304 && response.status != 204) out->set(bhttp::field::content_type, response.content_type);
     out->set("X-Request-Id", request.request_id);
     out->set("X-Content-Type-Options", "nosniff");
     if (response.content_type.starts_with("text/html")) {

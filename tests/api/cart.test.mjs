@@ -70,7 +70,9 @@ for (const backend of BACKENDS) {
       const line = cart.stores.flatMap((group) => group.items).find((item) => item.sku_id === walnut.skus[0].id);
       assert.equal(line.available, false);
       assert.equal(cart.total_fen, honey.skus[0].price_fen);
-      assert.equal((await buyer.request('DELETE', `/api/v1/cart/items/${walnut.skus[0].id}`)).status, 204);
+      const removed = await buyer.request('DELETE', `/api/v1/cart/items/${walnut.skus[0].id}`);
+      assert.equal(removed.status, 204);
+      assert.equal(removed.headers.get('content-type'), null);
       assert.equal((await buyer.request('DELETE', `/api/v1/cart/items/${walnut.skus[0].id}`)).status, 404);
       assert.equal((await keeper.post(`/api/v1/products/${walnut.id}/review`, { action: 'relist' })).status, 200);
     });
@@ -101,6 +103,8 @@ for (const backend of BACKENDS) {
       assert.equal((await other.patch(`/api/v1/addresses/${first.json.id}`, { detail: '改了' })).status, 404);
       assert.equal((await other.request('DELETE', `/api/v1/addresses/${first.json.id}`)).status, 404);
       assert.equal((await buyer.patch(`/api/v1/addresses/${first.json.id}`, { detail: '三组 5 号' })).json.detail, '三组 5 号');
+      // The default cannot be switched off, only moved.
+      assert.equal((await buyer.patch(`/api/v1/addresses/${second.json.id}`, { is_default: false })).json.is_default, true);
       // Deleting the default makes the remaining one the default.
       assert.equal((await buyer.request('DELETE', `/api/v1/addresses/${second.json.id}`)).status, 204);
       const left = (await buyer.get('/api/v1/addresses')).json.items;

@@ -27,7 +27,7 @@ describe('command line', () => {
     const db = freshDatabase('sqlite');
     run(['demo-data', '--db', db.url, '--key-file', db.key]);
     assert.throws(() => run(['migrate', '--db', db.url, '--key-file', `${db.key}.missing`]),
-      (error) => error.status === 1 && /key file .* is missing but the database holds encrypted household data/.test(error.stderr));
+      (error) => error.status === 1 && /key file .* is missing but the database holds encrypted personal data/.test(error.stderr));
   });
 
   test('add-user creates the first county admin of a deployment, who can then log in', async () => {

@@ -79,13 +79,17 @@ export async function apiLogin(phone) {
     user: body.user,
     get: (apiPath) => call('GET', apiPath),
     post: (apiPath, payload = {}) => call('POST', apiPath, payload),
+    put: (apiPath, payload) => call('PUT', apiPath, payload),
+    patch: (apiPath, payload) => call('PATCH', apiPath, payload),
+    delete: (apiPath) => call('DELETE', apiPath),
   }
 }
 
 async function readJson(response, what) {
   const text = await response.text()
   assert.ok(response.ok, `${what} answered HTTP ${response.status}: ${text.slice(0, 500)}`)
-  return JSON.parse(text)
+  // 204 No Content (a DELETE) has no body.
+  return text ? JSON.parse(text) : null
 }
 
 // Runs `body(page)` in a fresh headless Chromium profile and always closes it. On failure

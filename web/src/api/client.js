@@ -64,7 +64,8 @@ async function request(method, path, { query, body, file } = {}) {
   }
 
   const isJson = (response.headers.get('Content-Type') || '').includes('application/json')
-  const payload = isJson ? await response.json() : null
+  // A 204 has no body, though the server labels it JSON.
+  const payload = isJson && response.status !== 204 ? await response.json() : null
   if (response.ok) return payload
 
   if (response.status === 401 && hadSession) unauthorizedHandler()
@@ -75,6 +76,9 @@ export const api = {
   get: (path, query) => request('GET', path, { query }),
   post: (path, body = {}) => request('POST', path, { body }),
   patch: (path, body) => request('PATCH', path, { body }),
+  put: (path, body) => request('PUT', path, { body }),
+  // Resolves to null for the usual 204 answer.
+  delete: (path) => request('DELETE', path),
   // POSTs a file's bytes as the body (imports, pictures, evidence), typed `contentType`.
   upload: (path, data, contentType) => request('POST', path, { file: { data, contentType } }),
 }

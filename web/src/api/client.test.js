@@ -66,3 +66,37 @@ describe('api.patch', () => {
     expect(failure.rows).toEqual([])
   })
 })
+
+describe('api.put and api.delete', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    setCsrfToken('')
+  })
+
+  it('puts JSON with the CSRF token and returns the answer', async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(200, { stores: [], total_fen: 0, count: 0 }))
+    vi.stubGlobal('fetch', fetch)
+    setCsrfToken('t0ken')
+    expect(await api.put('/cart/items/12', { quantity: 2 })).toEqual({ stores: [], total_fen: 0, count: 0 })
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('/api/v1/cart/items/12')
+    expect(init).toMatchObject({ method: 'PUT', body: '{"quantity":2}' })
+    expect(init.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-CSRF-Token': 't0ken' })
+  })
+
+  it('deletes without a body and resolves to null on 204', async () => {
+    // As the server answers: labelled JSON, with no body.
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(new Response(null, { status: 204, headers: { 'Content-Type': 'application/json' } }))
+    vi.stubGlobal('fetch', fetch)
+    setCsrfToken('t0ken')
+    expect(await api.delete('/addresses/3')).toBeNull()
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('/api/v1/addresses/3')
+    expect(init.method).toBe('DELETE')
+    expect(init.body).toBeUndefined()
+    expect(init.headers).not.toHaveProperty('Content-Type')
+    expect(init.headers).toMatchObject({ 'X-CSRF-Token': 't0ken' })
+  })
+})

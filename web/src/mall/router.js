@@ -1,15 +1,49 @@
 import { createRouter, createWebHistory } from 'vue-router'
+import { localPath } from '../lib/redirect.js'
+import { useSessionStore } from '../session.js'
 import HomePage from './pages/HomePage.vue'
 
+// meta.tab: the page shows the tab bar (首页, 购物车, 我的). meta.login: the page needs a
+// signed-in buyer; without one it sends them to the login page, which brings them back.
 export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
-    { path: '/', name: 'home', component: HomePage },
+    { path: '/', name: 'home', component: HomePage, meta: { tab: true } },
     { path: '/search', name: 'search', component: () => import('./pages/ProductSearchPage.vue') },
     { path: '/products/:id', name: 'product', component: () => import('./pages/ProductDetailPage.vue') },
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
+    { path: '/cart', name: 'cart', component: () => import('./pages/CartPage.vue'), meta: { tab: true, login: true } },
+    { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
+    {
+      path: '/me/addresses',
+      name: 'addresses',
+      component: () => import('./pages/AddressesPage.vue'),
+      meta: { login: true },
+    },
+    {
+      path: '/me/addresses/new',
+      name: 'address-new',
+      component: () => import('./pages/AddressFormPage.vue'),
+      meta: { login: true },
+    },
+    {
+      path: '/me/addresses/:id',
+      name: 'address-edit',
+      component: () => import('./pages/AddressFormPage.vue'),
+      meta: { login: true },
+    },
     { path: '/:unknown(.*)*', redirect: { name: 'home' } },
   ],
   scrollBehavior: (to, from, savedPosition) => savedPosition ?? { top: 0 },
+})
+
+router.beforeEach(async (to) => {
+  if (!to.meta.login && to.name !== 'login') return true
+  const session = useSessionStore()
+  // A server that cannot be reached leaves the buyer signed out; the login page says why.
+  await session.restore().catch(() => {})
+  if (to.name === 'login') return session.user ? localPath(to.query.redirect, '/me') : true
+  return session.user ? true : { name: 'login', query: { redirect: to.fullPath } }
 })
 
 // The nav bar's back arrow: the previous page of this visit, or the front page for a
@@ -17,4 +51,17 @@ export const router = createRouter({
 export function goBack() {
   if (window.history.state?.back) router.back()
   else router.push({ name: 'home' })
+}
+
+// After signing in: back to the page that sent the buyer here. When that page is the one
+// before the login page, going back to it keeps the history free of a second copy.
+export function returnAfterLogin(redirect) {
+  const target = localPath(redirect, '/me')
+  if (window.history.state?.back === target) router.back()
+  else router.replace(target)
+}
+
+// Sends a buyer who is not signed in to the login page, to come back to `returnTo`.
+export function goToLogin(returnTo = router.currentRoute.value.fullPath) {
+  return router.push({ name: 'login', query: { redirect: returnTo } })
 }
