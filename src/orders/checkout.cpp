@@ -270,6 +270,8 @@ http::Response Orders::list_orders(http::Request& request) {
   if (!principal) return http::error_response(request, principal.error());
   auto page = http::parse_page(request);
   if (!page) return http::error_response(request, page.error());
+  auto format = http::export_format(request);
+  if (!format) return http::error_response(request, format.error());
   const core::Principal& caller = **principal;
   std::string where = " WHERE 1=1";
   std::vector<db::Value> params;
@@ -304,17 +306,35 @@ http::Response Orders::list_orders(http::Request& request) {
     params.emplace_back(std::string(*status));
   }
   boost::json::array items;
+  core::Table table;
   int64_t total = 0;
+  if (*format)
+    table.push_back({"id", "created_at", "store", "status", "delivery_mode", "recipient", "phone", "village", "detail",
+                     "items", "goods_fen", "freight_fen", "total_fen", "carrier", "waybill"});
   database_.with_session([&](db::Session& session) {
     auto result = db::select_page(session, kOrderSelect, std::string(kOrderFrom) + where, "ORDER BY o.id DESC", params,
-                                  page->page_size, page->offset());
+                                  http::list_limit(*format, *page), http::list_offset(*format, *page));
     total = result.total;
     for (const auto& row : result.rows) {
       auto access = access_to(caller, row);
-      items.push_back(order_json(session, row, cipher_, access.buyer || access.store || access.county || access.courier, false));
+      auto order = order_json(session, row, cipher_, access.buyer || access.store || access.county || access.courier, false);
+      if (!*format) {
+        items.push_back(std::move(order));
+        continue;
+      }
+      std::string lines;
+      for (const auto& item : order["items"].as_array())
+        lines += (lines.empty() ? "" : "; ") + std::string(item.at("name").as_string()) + " ×" +
+                 std::to_string(item.at("quantity").as_int64());
+      const auto& address = order["address"].as_object();
+      auto text = [&](const boost::json::object& object, const char* key) { return std::string(object.at(key).as_string()); };
+      table.push_back({row.text(0), core::shanghai_date(row.integer(17)), row.text(3), row.text(6), row.text(7),
+                       text(address, "recipient"), text(address, "phone"),
+                       text(address, "township_name") + text(address, "village_name"), text(address, "detail"), lines,
+                       row.text(13), row.text(14), row.text(15), row.text(19), row.text(20)});
     }
   });
-  return http::json_response(http::page_body(std::move(items), total, *page));
+  return http::list_response(*format, *page, total, std::move(items), table, "orders");
 }
 
 // GET /api/v1/orders/{id}: one order with its items and the history of its status.

@@ -131,6 +131,14 @@ for (const backend of BACKENDS) {
         assert.equal(order.platform_id, courier.user.platform_id);
         assert.equal(order.address.phone, '13912345678');
       }
+      const county = new Client(server.url);
+      await county.login(ACCOUNTS.countyAdmin);
+      const exported = await fetch(`${server.url}/api/v1/orders?format=csv`, { headers: { cookie: county.cookie } });
+      assert.equal(exported.status, 200);
+      const rows = (await exported.text()).trim().split('\r\n');
+      assert.ok(rows.length > 1);
+      assert.equal(rows.length - 1, (await county.get('/api/v1/orders')).json.total);
+      assert.match(rows[1], /13912345678/);
       const supplier = new Client(server.url);
       await supplier.login(ACCOUNTS.supplier);
       assert.equal((await supplier.get('/api/v1/orders')).json.total, 0);
