@@ -256,3 +256,45 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('two app servers on one PostgreSQL', () => {
+  test('concurrent checkouts through both servers never oversell a SKU', async () => {
+    const { freshDatabase } = await import('./harness.mjs');
+    const db = freshDatabase('postgresql');
+    const first = await startServer('postgresql', { db });
+    const second = await startServer('postgresql', { db, demo: false });
+    try {
+      const county = new Client(first.url);
+      await county.login(ACCOUNTS.countyAdmin);
+      const products = (await county.get(`/api/v1/products?platform_id=${county.user.platform_id}&page_size=100`)).json.items;
+      const product = (await county.get(`/api/v1/products/${products[0].id}`)).json;
+      const sku = product.skus[0];
+      assert.equal((await county.patch(`/api/v1/products/${product.id}`, { skus: [{ id: sku.id, stock: 5 }] })).status, 200);
+      // Twelve buyers, each with one unit in the cart and an address, half on each server.
+      const buyers = [];
+      for (let index = 0; index < 12; index++) {
+        const phone = `1370000${String(100 + index).padStart(4, '0')}`;
+        const created = await county.post('/api/v1/users', { phone, name: `买家${index}`, password: 'Buyer2026!', role: 'buyer' });
+        assert.equal(created.status, 201, created.text);
+        const buyer = new Client(index % 2 ? second.url : first.url);
+        await buyer.login(phone, 'Buyer2026!');
+        await buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+        const address = (await buyer.post('/api/v1/addresses', {
+          recipient: `买家${index}`, phone: '13912345678', division_code: '621221100201', detail: '一组',
+        })).json;
+        buyers.push({ buyer, address });
+      }
+      const answers = await Promise.all(buyers.map(({ buyer, address }, index) =>
+        buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: 'same_city' }, headers: { 'idempotency-key': `race-${index}` },
+        })));
+      const sold = answers.filter((answer) => answer.status === 201).length;
+      assert.equal(sold, 5, answers.map((answer) => answer.status).join(','));
+      assert.ok(answers.every((answer) => [201, 409].includes(answer.status)));
+      assert.equal((await new Client(second.url).get(`/api/v1/products/${product.id}`)).json.skus[0].stock, 0);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+});
