@@ -139,6 +139,8 @@ for (const backend of BACKENDS) {
       assert.ok(rows.length > 1);
       assert.equal(rows.length - 1, (await county.get('/api/v1/orders')).json.total);
       assert.match(rows[1], /13912345678/);
+      // Staff buy too: ?mine=1 lists the caller's own purchases only.
+      assert.equal((await county.get('/api/v1/orders?mine=1')).json.total, 0);
       const supplier = new Client(server.url);
       await supplier.login(ACCOUNTS.supplier);
       assert.equal((await supplier.get('/api/v1/orders')).json.total, 0);

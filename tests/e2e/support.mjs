@@ -22,6 +22,7 @@ export const kAccounts = {
   buyer: '13800000001',
   chengxianStoreKeeper: '13800000002',
   chengxianSupplier: '13800000003',
+  chengxianCourier: '13800000005',
   chengxianCountyAdmin: '13800000006',
   cityAdmin: '13800000007',
   auditor: '13800000008',

@@ -1,6 +1,6 @@
 // The side menu: the console's pages and the roles that see each of them. The server
 // scopes every list to the caller's county or store; this only decides what is offered.
-import { Avatar, Document, House, List, Shop, Tickets, User } from '@element-plus/icons-vue'
+import { Avatar, Document, House, List, Shop, ShoppingCart, Tickets, User } from '@element-plus/icons-vue'
 
 const kAdmins = ['county_admin', 'city_admin', 'auditor']
 
@@ -10,6 +10,12 @@ export const kMenuPages = [
   { name: 'stores', label: 'admin.menu.stores', icon: Shop, roles: ['store_keeper', ...kAdmins] },
   { name: 'products', label: 'admin.menu.products', icon: List, roles: ['store_keeper', 'supplier', ...kAdmins] },
   { name: 'review', label: 'admin.menu.review', icon: Tickets, roles: ['store_keeper', 'county_admin'] },
+  {
+    name: 'orders',
+    label: 'admin.menu.orders',
+    icon: ShoppingCart,
+    roles: ['store_keeper', 'courier', 'county_admin', 'city_admin', 'auditor'],
+  },
   { name: 'users', label: 'admin.menu.users', icon: Avatar, roles: ['county_admin', 'city_admin'] },
   { name: 'audit-log', label: 'admin.menu.auditLog', icon: Document, roles: kAdmins },
 ]

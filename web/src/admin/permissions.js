@@ -45,3 +45,22 @@ export function mayImport(user, kind) {
 
 // update_user: an admin may not disable their own account.
 export const mayDisableUser = (user, account) => user?.id !== account.id
+
+// src/orders/checkout.cpp advance_order and cancel_order: the steps of an order the console
+// offers, in the order of the buttons. Cash is confirmed (pay_cash) and a shipped order
+// delivered by its store keeper, a courier of its county or its county admin; packing and
+// shipping are for the keeper and the county admin, and so is cancelling an unpaid order.
+// City admins and auditors only look.
+export function orderActionsFor(user, order) {
+  const store = keeperOf(user, order.store?.id)
+  const county = countyAdminOf(user, order.platform_id)
+  const courier = user?.role === 'courier' && user.platform_id === order.platform_id
+  const actions = []
+  if (order.status === 'pending_payment') {
+    if (store || county || courier) actions.push('pay_cash')
+    if (store || county) actions.push('cancel')
+  } else if (order.status === 'paid' && (store || county)) actions.push('pack')
+  else if (order.status === 'packed' && (store || county)) actions.push('ship')
+  else if (order.status === 'shipped' && (store || county || courier)) actions.push('deliver')
+  return actions
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { listingActionFor, mayEditProduct, mayEditStore, mayImport, mayMoveStore } from './permissions.js'
+import {
+  listingActionFor,
+  mayEditProduct,
+  mayEditStore,
+  mayImport,
+  mayMoveStore,
+  orderActionsFor,
+} from './permissions.js'
 
 const kChengxian = 2
 const kWenxian = 7
@@ -10,6 +17,8 @@ const keeper = { id: 2, role: 'store_keeper', platform_id: kChengxian, store_id:
 const otherKeeper = { id: 12, role: 'store_keeper', platform_id: kChengxian, store_id: 37, producer_id: null }
 const supplier = { id: 3, role: 'supplier', platform_id: kChengxian, store_id: null, producer_id: 30 }
 const auditor = { id: 8, role: 'auditor', platform_id: null, store_id: null, producer_id: null }
+const courier = { id: 5, role: 'courier', platform_id: kChengxian, store_id: null, producer_id: null }
+const otherCourier = { id: 15, role: 'courier', platform_id: kWenxian, store_id: null, producer_id: null }
 
 const product = (status) => ({ status, platform_id: kChengxian, store: { id: 36 }, producer: { id: 30 } })
 
@@ -84,5 +93,40 @@ describe('mayImport', () => {
       expect(mayImport(countyAdmin, kind)).toBe(true)
       expect(mayImport(cityAdmin, kind)).toBe(false)
     }
+  })
+})
+
+describe('orderActionsFor', () => {
+  const order = (status) => ({ status, platform_id: kChengxian, store: { id: 36 } })
+
+  it('lets the store, its county and its couriers confirm cash; the store and county cancel', () => {
+    expect(orderActionsFor(keeper, order('pending_payment'))).toEqual(['pay_cash', 'cancel'])
+    expect(orderActionsFor(countyAdmin, order('pending_payment'))).toEqual(['pay_cash', 'cancel'])
+    expect(orderActionsFor(courier, order('pending_payment'))).toEqual(['pay_cash'])
+  })
+
+  it('lets the store and the county pack and ship, not couriers', () => {
+    for (const user of [keeper, countyAdmin]) {
+      expect(orderActionsFor(user, order('paid'))).toEqual(['pack'])
+      expect(orderActionsFor(user, order('packed'))).toEqual(['ship'])
+    }
+    expect(orderActionsFor(courier, order('paid'))).toEqual([])
+    expect(orderActionsFor(courier, order('packed'))).toEqual([])
+  })
+
+  it('lets the store, the county and its couriers mark a shipped order delivered', () => {
+    for (const user of [keeper, countyAdmin, courier])
+      expect(orderActionsFor(user, order('shipped'))).toEqual(['deliver'])
+  })
+
+  it('offers nothing once delivered (the buyer completes), nor after', () => {
+    for (const status of ['delivered', 'completed', 'cancelled'])
+      for (const user of [keeper, countyAdmin, courier]) expect(orderActionsFor(user, order(status))).toEqual([])
+  })
+
+  it('offers nothing to city admins, auditors, other stores and other counties', () => {
+    for (const status of ['pending_payment', 'paid', 'packed', 'shipped'])
+      for (const user of [cityAdmin, auditor, otherKeeper, otherCountyAdmin, otherCourier, supplier])
+        expect(orderActionsFor(user, order(status))).toEqual([])
   })
 })

@@ -64,6 +64,18 @@ export const router = createRouter({
           component: () => import('./pages/ListingReviewPage.vue'),
           meta: { page: 'review' },
         },
+        {
+          path: 'orders',
+          name: 'orders',
+          component: () => import('./pages/OrdersPage.vue'),
+          meta: { page: 'orders' },
+        },
+        {
+          path: 'orders/:id',
+          name: 'order',
+          component: () => import('./pages/OrderDetailPage.vue'),
+          meta: { page: 'orders' },
+        },
         { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { page: 'users' } },
         {
           path: 'audit-log',

@@ -43,9 +43,10 @@ export function apiUrl(path, query) {
   return search ? `${kBase}${path}?${search}` : `${kBase}${path}`
 }
 
-// `body` is sent as JSON; `file` ({data: Blob, contentType}) is sent as it is.
-async function request(method, path, { query, body, file } = {}) {
-  const headers = { Accept: 'application/json' }
+// `body` is sent as JSON; `file` ({data: Blob, contentType}) is sent as it is; `headers`
+// adds request headers of the endpoint's own (such as checkout's Idempotency-Key).
+async function request(method, path, { query, body, file, headers: extraHeaders } = {}) {
+  const headers = { ...extraHeaders, Accept: 'application/json' }
   if (file) headers['Content-Type'] = file.contentType
   else if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken
@@ -74,7 +75,8 @@ async function request(method, path, { query, body, file } = {}) {
 
 export const api = {
   get: (path, query) => request('GET', path, { query }),
-  post: (path, body = {}) => request('POST', path, { body }),
+  // `options.headers`: headers the endpoint asks for besides the session's.
+  post: (path, body = {}, { headers } = {}) => request('POST', path, { body, headers }),
   patch: (path, body) => request('PATCH', path, { body }),
   put: (path, body) => request('PUT', path, { body }),
   // Resolves to null for the usual 204 answer.

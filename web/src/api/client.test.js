@@ -100,3 +100,24 @@ describe('api.put and api.delete', () => {
     expect(init.headers).toMatchObject({ 'X-CSRF-Token': 't0ken' })
   })
 })
+
+describe('api.post', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    setCsrfToken('')
+  })
+
+  it("adds the endpoint's own headers to the session's", async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(201, { checkout_id: 4 }))
+    vi.stubGlobal('fetch', fetch)
+    setCsrfToken('t0ken')
+    await api.post('/orders', { address_id: 1 }, { headers: { 'Idempotency-Key': 'k-1' } })
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('/api/v1/orders')
+    expect(init.headers).toMatchObject({
+      'Idempotency-Key': 'k-1',
+      'Content-Type': 'application/json',
+      'X-CSRF-Token': 't0ken',
+    })
+  })
+})

@@ -13,7 +13,20 @@ export const router = createRouter({
     { path: '/products/:id', name: 'product', component: () => import('./pages/ProductDetailPage.vue') },
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
     { path: '/cart', name: 'cart', component: () => import('./pages/CartPage.vue'), meta: { tab: true, login: true } },
+    {
+      path: '/checkout',
+      name: 'checkout',
+      component: () => import('./pages/CheckoutPage.vue'),
+      meta: { login: true },
+    },
     { path: '/me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { tab: true } },
+    { path: '/me/orders', name: 'orders', component: () => import('./pages/OrdersPage.vue'), meta: { login: true } },
+    {
+      path: '/me/orders/:id',
+      name: 'order',
+      component: () => import('./pages/OrderDetailPage.vue'),
+      meta: { login: true },
+    },
     {
       path: '/me/addresses',
       name: 'addresses',

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../api/client.js'
+import {
+  addressText,
+  buyerActionsFor,
+  checkoutPreview,
+  createCheckoutAttempts,
+  kIdempotencyKeyPattern,
+  minutesLeft,
+  newIdempotencyKey,
+  outcomeUnknown,
+  shortStockOf,
+  unitCount,
+} from './orders.js'
+
+describe('newIdempotencyKey', () => {
+  it('is a UUID where the browser makes them', () => {
+    const key = newIdempotencyKey({ randomUUID: () => '0b5c1a9e-8d4b-4f7e-9a51-3c2d1e0f9a8b' })
+    expect(key).toBe('0b5c1a9e-8d4b-4f7e-9a51-3c2d1e0f9a8b')
+    expect(key).toMatch(kIdempotencyKeyPattern)
+  })
+
+  it('is 32 random letters and digits without randomUUID (plain HTTP)', () => {
+    const key = newIdempotencyKey({ getRandomValues: (bytes) => bytes.fill(200) })
+    expect(key).toMatch(/^[A-Za-z0-9]{32}$/)
+    expect(key).toMatch(kIdempotencyKeyPattern)
+  })
+
+  it('falls back to Math.random without any crypto, and differs from call to call', () => {
+    const first = newIdempotencyKey(null)
+    expect(first).toMatch(/^[A-Za-z0-9]{32}$/)
+    expect(newIdempotencyKey(null)).not.toBe(first)
+  })
+
+  it("makes keys the server takes with this platform's crypto", () => {
+    expect(newIdempotencyKey()).toMatch(kIdempotencyKeyPattern)
+  })
+})
+
+describe('outcomeUnknown', () => {
+  it('holds for no answer and for failures on the server side', () => {
+    expect(outcomeUnknown(new ApiError(0, { code: 'network' }))).toBe(true)
+    expect(outcomeUnknown(new ApiError(500))).toBe(true)
+    expect(outcomeUnknown(new ApiError(503))).toBe(true)
+    expect(outcomeUnknown(new Error('boom'))).toBe(true)
+  })
+
+  it('does not hold for refusals', () => {
+    for (const status of [400, 401, 403, 409, 422]) expect(outcomeUnknown(new ApiError(status))).toBe(false)
+  })
+})
+
+describe('createCheckoutAttempts', () => {
+  function counter() {
+    let made = 0
+    return () => `key-${++made}`
+  }
+  const body = { address_id: 3, delivery_mode: 'pickup' }
+
+  it('reuses the key when a request of the same body got no answer', () => {
+    const attempts = createCheckoutAttempts(counter())
+    expect(attempts.keyFor(body)).toBe('key-1')
+    attempts.settle(new ApiError(0, { code: 'network' }))
+    expect(attempts.keyFor({ ...body })).toBe('key-1')
+    attempts.settle(new ApiError(502))
+    expect(attempts.keyFor(body)).toBe('key-1')
+    expect(attempts.pendingKey).toBe('key-1')
+  })
+
+  it('starts a new attempt after a success', () => {
+    const attempts = createCheckoutAttempts(counter())
+    attempts.keyFor(body)
+    attempts.settle()
+    expect(attempts.pendingKey).toBe('')
+    expect(attempts.keyFor(body)).toBe('key-2')
+  })
+
+  it('starts a new attempt after a refusal, such as stock running short', () => {
+    const attempts = createCheckoutAttempts(counter())
+    attempts.keyFor(body)
+    attempts.settle(new ApiError(409, { message: '成县核桃 does not have 2 in stock' }))
+    expect(attempts.keyFor(body)).toBe('key-2')
+  })
+
+  it('starts a new attempt when the buyer changes the order', () => {
+    const attempts = createCheckoutAttempts(counter())
+    attempts.keyFor(body)
+    attempts.settle(new ApiError(0, { code: 'network' }))
+    expect(attempts.keyFor({ ...body, delivery_mode: 'express' })).toBe('key-2')
+  })
+})
+
+const line = (skuId, fields) => ({ sku_id: skuId, price_fen: 1000, quantity: 1, stock: 10, available: true, ...fields })
+
+describe('checkoutPreview', () => {
+  it('keeps the lines on sale store by store, with subtotals and the total', () => {
+    const preview = checkoutPreview({
+      stores: [
+        { store: { id: 36, name: '东街' }, items: [line(1, { quantity: 2 }), line(2, { price_fen: 450 })] },
+        { store: { id: 281, name: '东北街' }, items: [line(3, { price_fen: 6800 })] },
+      ],
+    })
+    expect(preview.stores.map((group) => [group.store.id, group.subtotal_fen])).toEqual([
+      [36, 2450],
+      [281, 6800],
+    ])
+    expect(preview.total_fen).toBe(9250)
+    expect(preview.count).toBe(4)
+    expect(preview.blocking).toEqual([])
+    expect(preview.skipped).toEqual([])
+  })
+
+  it('leaves out off-sale lines and names the lines without the stock', () => {
+    const offSale = line(2, { available: false, stock: 5 })
+    const short = line(3, { available: false, quantity: 4, stock: 2 })
+    const soldOut = line(4, { available: false, stock: 0 })
+    const preview = checkoutPreview({
+      stores: [
+        { store: { id: 36 }, items: [line(1), offSale] },
+        { store: { id: 37 }, items: [short, soldOut] },
+      ],
+    })
+    expect(preview.stores.map((group) => group.store.id)).toEqual([36])
+    expect(preview.total_fen).toBe(1000)
+    expect(preview.skipped).toEqual([offSale])
+    expect(preview.blocking).toEqual([short, soldOut])
+  })
+
+  it('has nothing to buy in an empty cart', () => {
+    expect(checkoutPreview({ stores: [], total_fen: 0, count: 0 })).toMatchObject({ stores: [], total_fen: 0 })
+    expect(checkoutPreview(null).stores).toEqual([])
+  })
+})
+
+describe('shortStockOf', () => {
+  it("reads the product out of the server's refusal", () => {
+    expect(shortStockOf('成县核桃（带壳）1kg does not have 3 in stock')).toEqual({
+      name: '成县核桃（带壳）1kg',
+      quantity: 3,
+    })
+  })
+
+  it('is null for other messages', () => {
+    expect(shortStockOf('the cart holds nothing that is on sale')).toBeNull()
+    expect(shortStockOf(undefined)).toBeNull()
+  })
+})
+
+describe('order helpers', () => {
+  it('writes an address county first', () => {
+    expect(
+      addressText({ county_name: '成县', township_name: '城关镇', village_name: '东街社区', detail: '12 号' }),
+    ).toBe('成县 城关镇 东街社区 12 号')
+    expect(addressText(null)).toBe('')
+  })
+
+  it('counts the units of an order', () => {
+    expect(unitCount({ items: [{ quantity: 2 }, { quantity: 3 }] })).toBe(5)
+    expect(unitCount({})).toBe(0)
+  })
+
+  it('rounds the minutes left up and stops at 0', () => {
+    expect(minutesLeft(1_800_000, 0)).toBe(30)
+    expect(minutesLeft(60_001, 30_000)).toBe(1)
+    expect(minutesLeft(1000, 5000)).toBe(0)
+  })
+
+  it('lets the buyer cancel unpaid orders and confirm delivered ones', () => {
+    expect(buyerActionsFor({ status: 'pending_payment' })).toEqual(['cancel'])
+    expect(buyerActionsFor({ status: 'delivered' })).toEqual(['complete'])
+    for (const status of ['paid', 'packed', 'shipped', 'completed', 'cancelled'])
+      expect(buyerActionsFor({ status })).toEqual([])
+  })
+})
