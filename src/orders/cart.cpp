@@ -32,7 +32,12 @@ http::Response Orders::get_cart(http::Request& request) {
     for (; index < rows.size() && rows[index].integer(12) == store_id; ++index) {
       const db::Row& row = rows[index];
       const int64_t quantity = row.integer(1), price = row.integer(4), stock = row.integer(5);
-      const bool available = row.text(10) == "listed" && stock >= quantity;
+      const bool listed = row.text(10) == "listed";
+      const bool available = listed && stock >= quantity;
+      // Checkout skips lines no longer on sale but refuses lines short of stock.
+      boost::json::value reason = nullptr;
+      if (!listed) reason = "not_listed";
+      else if (!available) reason = "insufficient_stock";
       auto attrs = http::parse_json(row.text(3));
       auto images = http::parse_json(row.text(11));
       items.push_back(boost::json::object{{"sku_id", row.integer(0)},
@@ -48,6 +53,7 @@ http::Response Orders::get_cart(http::Request& request) {
                                           {"weight_g", row.is_null(6) ? boost::json::value() : row.integer(6)},
                                           {"cold_chain", row.integer(7) != 0},
                                           {"available", available},
+                                          {"unavailable_reason", reason},
                                           {"subtotal_fen", price * quantity}});
       if (available) subtotal_fen += price * quantity;
       count += quantity;

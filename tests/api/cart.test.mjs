@@ -69,6 +69,7 @@ for (const backend of BACKENDS) {
       const cart = (await buyer.get('/api/v1/cart')).json;
       const line = cart.stores.flatMap((group) => group.items).find((item) => item.sku_id === walnut.skus[0].id);
       assert.equal(line.available, false);
+      assert.equal(line.unavailable_reason, 'not_listed');
       assert.equal(cart.total_fen, honey.skus[0].price_fen);
       const removed = await buyer.request('DELETE', `/api/v1/cart/items/${walnut.skus[0].id}`);
       assert.equal(removed.status, 204);
