@@ -191,10 +191,10 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
   auto q = request.query_param("q");
   if (q && !q->empty() && (!core::valid_text(*q) || core::utf8_length(*q) > 100))
     return http::error_response(request, core::invalid("q", "q must be valid text of at most 100 characters"));
-  if (admin && q && !q->empty()) {
+  if (admin) {
     // Admin lists cover unlisted products too, which the index does not hold.
-    where += " AND p.name LIKE :q ESCAPE '\\'";
-    params.emplace_back(db::contains_pattern(*q));
+    if (auto status = region::filter_by_name(request, "p.name", where, params); !status)
+      return http::error_response(request, status.error());
   } else if (q && !q->empty()) {
     searching = true;
     ranked = index.search(std::string(*q), kMaxSearchHits);

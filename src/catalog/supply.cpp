@@ -286,22 +286,15 @@ http::Response Catalog::Impl::list_producers(http::Request& request) {
     where += " AND r.platform_id = :pf";
     params.emplace_back(**platform_filter);
   }
-  if (auto village = request.query_param("village_code"); village && !village->empty()) {
-    if (village->size() > 12 || village->find_first_not_of("0123456789") != std::string_view::npos)
-      return http::error_response(request, core::invalid("village_code", "village_code must be a division code or its prefix"));
-    where += " AND r.village_code LIKE :v";
-    params.emplace_back(std::string(*village) + "%");
-  }
+  if (auto status = region::filter_by_division(request, "r.village_code", where, params); !status)
+    return http::error_response(request, status.error());
   if (auto kind = request.query_param("kind"); kind && !kind->empty()) {
     if (!kProducerKinds.count(*kind)) return http::error_response(request, core::invalid("kind", "unknown kind"));
     where += " AND r.kind = :k";
     params.emplace_back(std::string(*kind));
   }
-  if (auto q = request.query_param("q"); q && !q->empty()) {
-    if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
-    where += " AND r.name LIKE :q ESCAPE '\\'";
-    params.emplace_back(db::contains_pattern(*q));
-  }
+  if (auto status = region::filter_by_name(request, "r.name", where, params); !status)
+    return http::error_response(request, status.error());
   db::PageRows result;
   database.with_session([&](db::Session& session) {
     result = db::select_page(session, kProducerSelect, std::string(kProducerFrom) + where, "ORDER BY r.id", params,
@@ -446,17 +439,10 @@ http::Response Catalog::Impl::list_stores(http::Request& request) {
     where += " AND s.platform_id = :pf";
     params.emplace_back(**platform_filter);
   }
-  if (auto q = request.query_param("q"); q && !q->empty()) {
-    if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
-    where += " AND s.name LIKE :q ESCAPE '\\'";
-    params.emplace_back(db::contains_pattern(*q));
-  }
-  if (auto village = request.query_param("village_code"); village && !village->empty()) {
-    if (village->size() > 12 || village->find_first_not_of("0123456789") != std::string_view::npos)
-      return http::error_response(request, core::invalid("village_code", "village_code must be a division code or its prefix"));
-    where += " AND s.village_code LIKE :v";
-    params.emplace_back(std::string(*village) + "%");
-  }
+  if (auto status = region::filter_by_name(request, "s.name", where, params); !status)
+    return http::error_response(request, status.error());
+  if (auto status = region::filter_by_division(request, "s.village_code", where, params); !status)
+    return http::error_response(request, status.error());
   // Admin screens ask for their own county only.
   if (request.query_param("mine") && request.principal && !request.principal->is_city_wide()) {
     where += " AND s.platform_id = :mine";

@@ -81,6 +81,28 @@ std::optional<int64_t> platform_of(db::Session& session, const std::string& code
   return row->integer(0);
 }
 
+core::Status filter_by_division(const http::Request& request, std::string_view column, std::string& where,
+                                std::vector<db::Value>& params) {
+  auto code = request.query_param("village_code");
+  if (!code || code->empty()) return core::Status();
+  if (code->size() > 12 || code->find_first_not_of("0123456789") != std::string_view::npos)
+    return core::invalid("village_code", "village_code must be a division code or its prefix");
+  where += " AND " + std::string(column) + " LIKE :village";
+  params.emplace_back(std::string(*code) + "%");
+  return core::Status();
+}
+
+core::Status filter_by_name(const http::Request& request, std::string_view column, std::string& where,
+                            std::vector<db::Value>& params) {
+  auto q = request.query_param("q");
+  if (!q || q->empty()) return core::Status();
+  if (!core::valid_text(*q) || core::utf8_length(*q) > 100)
+    return core::invalid("q", "q must be valid text of at most 100 characters");
+  where += " AND " + std::string(column) + " LIKE :name ESCAPE '\\'";
+  params.emplace_back(db::contains_pattern(*q));
+  return core::Status();
+}
+
 bool village_of_platform(db::Session& session, const std::string& code, int64_t platform_id) {
   return platform_of(session, code) == platform_id &&
          session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {code});
@@ -407,22 +429,15 @@ http::Response Region::list_households(http::Request& request) {
     where += " AND h.platform_id = :pf";
     params.emplace_back(**platform_filter);
   }
-  if (auto village = request.query_param("village_code"); village && !village->empty()) {
-    if (village->size() > 12 || village->find_first_not_of("0123456789") != std::string_view::npos)
-      return http::error_response(request, core::invalid("village_code", "village_code must be a division code or its prefix"));
-    where += " AND h.village_code LIKE :v";
-    params.emplace_back(std::string(*village) + "%");
-  }
+  if (auto status = filter_by_division(request, "h.village_code", where, params); !status)
+    return http::error_response(request, status.error());
   if (auto status = request.query_param("poverty_status"); status && !status->empty()) {
     if (!parse_poverty_status(*status)) return http::error_response(request, core::invalid("poverty_status", "unknown poverty_status"));
     where += " AND h.poverty_status = :ps";
     params.emplace_back(*parse_poverty_status(*status));
   }
-  if (auto q = request.query_param("q"); q && !q->empty()) {
-    if (!core::valid_text(*q) || q->size() > 100) return http::error_response(request, core::invalid("q", "q is not valid text"));
-    where += " AND h.head_name LIKE :q ESCAPE '\\'";
-    params.emplace_back(db::contains_pattern(*q));
-  }
+  if (auto status = filter_by_name(request, "h.head_name", where, params); !status)
+    return http::error_response(request, status.error());
   bool reveal = caller.role == core::Role::kCountyAdmin || caller.role == core::Role::kSupplier;
   db::PageRows result;
   database_.with_session([&](db::Session& session) {

@@ -28,6 +28,15 @@ std::optional<int64_t> platform_of(db::Session& session, const std::string& code
 // True when `code` is a village or community of the county platform `platform_id`.
 bool village_of_platform(db::Session& session, const std::string& code, int64_t platform_id);
 
+// Admin list filters shared by households, producers and stores. Each adds its condition
+// to `where`/`params` when the query parameter is present, or returns 422 when malformed.
+// ?village_code=: a division code or its prefix (county, township, village) on `column`.
+core::Status filter_by_division(const http::Request& request, std::string_view column, std::string& where,
+                                std::vector<db::Value>& params);
+// ?q=: a substring of `column`, matched literally (% and _ are not wildcards).
+core::Status filter_by_name(const http::Request& request, std::string_view column, std::string& where,
+                            std::vector<db::Value>& params);
+
 // Where a village is: names of the village (suffix such as 村委会 dropped), township, county.
 struct Place {
   std::string village_name;
