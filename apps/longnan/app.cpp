@@ -81,7 +81,12 @@ App::App(const Config& config)
   modules_->files = std::make_unique<files::Files>(*database_, clock_);
   modules_->files->register_routes(router_);
   modules_->orders =
-      std::make_unique<orders::Orders>(*database_, clock_, cipher_, orders::Options{.pay_timeout_ms = config.pay_timeout_ms, .complete_after_ms = config.complete_after_ms});
+      std::make_unique<orders::Orders>(*database_, clock_, cipher_,
+                                       orders::Options{.pay_timeout_ms = config.pay_timeout_ms,
+                                                       .complete_after_ms = config.complete_after_ms,
+                                                       .sandbox_secret = config.sandbox_secret.empty()
+                                                                             ? cipher_.lookup_hash("sandbox payment notifications")
+                                                                             : config.sandbox_secret});
   modules_->orders->register_routes(router_);
   audit::register_routes(router_, *database_);
 

@@ -23,6 +23,7 @@ struct Config {
   int64_t list_cache_ms = 60'000;  // how long a public listing page may be served from memory
   int64_t pay_timeout_ms = 30LL * 60 * 1000;  // unpaid orders are cancelled after this
   int64_t complete_after_ms = 7LL * 24 * 3600 * 1000;  // delivered orders complete after this
+  std::string sandbox_secret;  // the sandbox payment provider's signing key; empty: derived from the key
 };
 
 // Everything the request handlers share. Built once at start-up.

@@ -10,6 +10,7 @@
 #include "demo_data.h"
 #include "core/crypto.h"
 #include "db/db.h"
+#include "orders/orders.h"
 #include "server/server.h"
 
 namespace {
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   serve->add_option("--auto-complete-days", auto_complete_days,
                     "delivered orders complete after this many days, closing the after-sales window (fractions allowed)")
       ->check(CLI::Range(0.00001, 365.0))->capture_default_str();
+  serve->add_option("--sandbox-secret", config.sandbox_secret,
+                    "key the sandbox payment provider signs its notifications with (default: derived from the key file)")
+      ->envname("LONGNAN_SANDBOX_SECRET");
   int list_cache_s = 60;
   serve->add_option("--list-cache-seconds", list_cache_s, "how long a public product listing page is served from memory (0: off)")
       ->check(CLI::Range(0, 3600))->capture_default_str();
@@ -100,6 +104,11 @@ int main(int argc, char** argv) {
   add_user->add_option("--name", user_name, "display name")->required();
   add_user->add_option("--role", user_role, "county_admin, city_admin, auditor, courier or buyer")->required();
   add_user->add_option("--county", user_county, "county code for county roles, e.g. 621221");
+
+  auto* ledger = cli.add_subcommand("ledger", "the payout ledger");
+  auto* ledger_check = ledger->add_subcommand("check", "reconcile the ledger with payments and refunds to the fen (exit 1 when it does not)");
+  add_storage_options(ledger_check, config);
+  ledger->require_subcommand(1);
 
   auto* routes = cli.add_subcommand("routes", "print every HTTP route (METHOD PATTERN), e.g. to check the API description");
 
@@ -153,6 +162,16 @@ int main(int argc, char** argv) {
         std::cerr << import_file << ": row " << error.row << ": " << error.field << ": " << error.message << "\n";
       if (!result.errors.empty()) return fail(std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported");
       std::cout << "imported " << result.imported << " " << import_kind << "\n";
+      return 0;
+    }
+    if (ledger_check->parsed()) {
+      longnan::app::App app(config);
+      auto check = longnan::orders::check_ledger(app.database());
+      std::cout << "payments " << check.payments_fen << " fen, refunds " << check.refunds_fen << " fen, ledger "
+                << check.ledger_fen << " fen in " << check.entries << " entries\n";
+      for (const auto& problem : check.problems) std::cerr << problem << "\n";
+      if (!check.problems.empty()) return fail(std::to_string(check.problems.size()) + " problem(s): the ledger does not reconcile");
+      std::cout << "the ledger reconciles\n";
       return 0;
     }
     if (add_user->parsed()) {

@@ -18,6 +18,10 @@ bool verify_password(std::string_view hash, std::string_view password);
 // `bytes` random bytes as lowercase hex.
 std::string random_hex(size_t bytes);
 std::string sha256_hex(std::string_view data);
+// HMAC-SHA-256 of `message` under `key`, as lowercase hex (signed payment notifications).
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
+// Compares without leaking through timing where the first difference is.
+bool equal_constant_time(std::string_view a, std::string_view b);
 
 // Symmetric encryption of short personal fields (ID-card numbers, bank accounts, phones).
 // Output is base64 of nonce || XSalsa20-Poly1305 ciphertext; each call uses a fresh nonce.

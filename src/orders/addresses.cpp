@@ -4,6 +4,7 @@
 
 #include "core/validate.h"
 #include "http/json.h"
+#include "orders/internal.h"
 #include "orders/orders.h"
 #include "region/region.h"
 
@@ -170,6 +171,8 @@ void Orders::register_routes(http::Router& router) {
   router.add(Method::kGet, "/api/v1/orders/{id}", [this](http::Request& r) { return get_order(r); });
   router.add(Method::kPost, "/api/v1/orders/{id}/cancel", [this](http::Request& r) { return cancel_order(r); });
   router.add(Method::kPost, "/api/v1/orders/{id}/advance", [this](http::Request& r) { return advance_order(r); });
+  payments_->register_routes(router);
+  register_ledger_routes(router, database_, clock_);
 }
 
 }  // namespace longnan::orders

@@ -8,6 +8,7 @@
 #include "core/validate.h"
 #include "http/export.h"
 #include "http/json.h"
+#include "orders/internal.h"
 #include "orders/orders.h"
 #include "region/region.h"
 
@@ -16,42 +17,43 @@ namespace {
 
 const std::vector<std::string_view> kDeliveryModes{"same_city", "village_point", "pickup", "express"};
 
-// A transition of the order state machine, as data. Who may apply it is decided by the
-// caller's relation to the order (see may_apply).
-struct Transition {
-  std::string_view action;
-  std::string_view from;
-  std::string_view to;
-};
+// The order state machine, as data.
 const std::vector<Transition> kTransitions{
     {"cancel", "pending_payment", "cancelled"},
-    {"pay_cash", "pending_payment", "paid"},  // cash collected on delivery or at the point
+    {"pay_cash", "pending_payment", "paid"},  // cash collected by the store, a courier or a village agent
+    {"pay_online", "pending_payment", "paid"},  // a verified provider notification
+    {"refund_cancel", "paid", "cancelled"},     // refunded in full before it left the store
+    {"refund_cancel", "packed", "cancelled"},
     {"pack", "paid", "packed"},
     {"ship", "packed", "shipped"},
     {"deliver", "shipped", "delivered"},
     {"complete", "delivered", "completed"},  // the buyer confirms receipt, or the deadline
 };
 
+constexpr std::string_view kOrderSelect =
+    "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
+    "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
+    "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill, o.refunded_fen";
+constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
+
+bool valid_idempotency_key(std::string_view key) {
+  return !key.empty() && key.size() <= 64 &&
+         key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") == std::string_view::npos;
+}
+
+}  // namespace
+
+const Transition* find_transition(std::string_view action, std::string_view from) {
+  for (const auto& t : kTransitions)
+    if (t.action == action && t.from == from) return &t;
+  return nullptr;
+}
+
 const Transition& transition_named(std::string_view action) {
   return *std::find_if(kTransitions.begin(), kTransitions.end(), [&](const auto& t) { return t.action == action; });
 }
 
-constexpr std::string_view kOrderSelect =
-    "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
-    "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
-    "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill";
-constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
 const std::string kOrderColumns = std::string(kOrderSelect) + " " + std::string(kOrderFrom);
-
-// The caller's relation to an order.
-struct OrderAccess {
-  bool buyer = false;
-  bool store = false;
-  bool county = false;
-  bool courier = false;   // a courier of the order's county
-  bool overseer = false;  // city admin, auditor
-  bool any() const { return buyer || store || county || courier || overseer; }
-};
 
 OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
   OrderAccess access;
@@ -70,8 +72,8 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
   auto place = region::place_of(session, order.text(10));
   boost::json::array items;
   for (const auto& item : session.query(
-           "SELECT id, sku_id, product_id, producer_id, name, sku_code, price_fen, quantity, subtotal_fen FROM order_items "
-           "WHERE order_id = :o ORDER BY id",
+           "SELECT id, sku_id, product_id, producer_id, name, sku_code, price_fen, quantity, subtotal_fen, restocked "
+           "FROM order_items WHERE order_id = :o ORDER BY id",
            {order.integer(0)}))
     items.push_back(boost::json::object{{"id", item.integer(0)},
                                         {"sku_id", item.integer(1)},
@@ -81,7 +83,8 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
                                         {"sku_code", item.text(5)},
                                         {"price_fen", item.integer(6)},
                                         {"quantity", item.integer(7)},
-                                        {"subtotal_fen", item.integer(8)}});
+                                        {"subtotal_fen", item.integer(8)},
+                                        {"restocked", item.integer(9)}});
   boost::json::object body{
       {"id", order.integer(0)},
       {"platform_id", order.integer(1)},
@@ -105,7 +108,19 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
       {"updated_at", order.integer(18)},
       {"carrier", order.text(19)},
       {"waybill", order.text(20)},
+      {"refunded_fen", order.integer(21)},
       {"items", std::move(items)}};
+  auto payment = session.query_one("SELECT provider, amount_fen, paid_at FROM payments WHERE order_id = :o", {order.integer(0)});
+  body["payment"] = payment ? boost::json::value(boost::json::object{
+                                  {"provider", payment->text(0)}, {"amount_fen", payment->integer(1)}, {"paid_at", payment->integer(2)}})
+                            : boost::json::value();
+  auto after_sale = session.query_one("SELECT id, kind, status, amount_fen FROM after_sales WHERE order_id = :o ORDER BY id DESC LIMIT 1",
+                                      {order.integer(0)});
+  body["after_sale"] = after_sale ? boost::json::value(boost::json::object{{"id", after_sale->integer(0)},
+                                                                          {"kind", after_sale->text(1)},
+                                                                          {"status", after_sale->text(2)},
+                                                                          {"amount_fen", after_sale->integer(3)}})
+                                  : boost::json::value();
   if (with_events) {
     boost::json::array events;
     for (const auto& event : session.query(
@@ -133,8 +148,8 @@ bool apply(db::Session& session, int64_t id, int64_t platform_id, const Transiti
                    {std::string(transition.to), now, id, std::string(transition.from)}) != 1)
     return false;
   if (transition.to == "cancelled")
-    for (const auto& item : session.query("SELECT sku_id, quantity FROM order_items WHERE order_id = :o", {id}))
-      session.exec("UPDATE skus SET stock = stock + :q WHERE id = :s", {item.integer(1), item.integer(0)});
+    for (const auto& item : session.query("SELECT id, quantity FROM order_items WHERE order_id = :o", {id}))
+      restock(session, item.integer(0), item.integer(1));
   session.exec(
       "INSERT INTO order_events (order_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, at) "
       "VALUES (:o, :p, :f, :t, :u, :a, :n, :at)",
@@ -143,12 +158,29 @@ bool apply(db::Session& session, int64_t id, int64_t platform_id, const Transiti
   return true;
 }
 
-bool valid_idempotency_key(std::string_view key) {
-  return !key.empty() && key.size() <= 64 &&
-         key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") == std::string_view::npos;
+int64_t restock(db::Session& session, int64_t item_id, int64_t quantity) {
+  auto item = session.query_one("SELECT sku_id, quantity - restocked FROM order_items WHERE id = :i", {item_id});
+  if (!item) return 0;
+  const int64_t units = std::min(quantity, item->integer(1));
+  if (units <= 0) return 0;
+  // DO NOT drop the guard: it is what stops two restore paths (a cancellation and a
+  // refund, or two servers) from putting the same units back twice.
+  if (session.exec("UPDATE order_items SET restocked = restocked + :q WHERE id = :i AND restocked + :q2 <= quantity",
+                   {units, item_id, units}) != 1)
+    return 0;
+  session.exec("UPDATE skus SET stock = stock + :q WHERE id = :s", {units, item->integer(0)});
+  return units;
 }
 
-}  // namespace
+void record_payment(db::Session& session, int64_t order_id, int64_t platform_id, std::string_view provider,
+                    int64_t amount, const std::string& reference, std::optional<int64_t> confirmed_by, int64_t now) {
+  session.exec(
+      "INSERT INTO payments (order_id, platform_id, provider, amount_fen, reference, confirmed_by, paid_at) "
+      "VALUES (:o, :p, :v, :a, :r, :u, :t)",
+      {order_id, platform_id, std::string(provider), amount, reference,
+       confirmed_by ? db::Value(*confirmed_by) : db::Value(), now});
+  post_sale(session, order_id, now);
+}
 
 // POST /api/v1/orders: checks out the cart's available lines into one order per store.
 // A retry with the same Idempotency-Key answers the same orders and changes nothing.
@@ -407,7 +439,8 @@ http::Response Orders::advance_order(http::Request& request) {
   auto waybill = fields.text("waybill", false, 40);
   auto note = fields.text("note", false, 200);
   if (!fields.ok()) return http::error_response(request, fields.error());
-  if (*action == "cancel" || std::none_of(kTransitions.begin(), kTransitions.end(), [&](const auto& t) { return t.action == *action; }))
+  static const std::vector<std::string_view> kActions{"pay_cash", "pack", "ship", "deliver", "complete"};
+  if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end())
     return http::error_response(request, core::invalid("action", "action must be pay_cash, pack, ship, deliver or complete"));
   const Transition& transition = transition_named(*action);
   const int64_t now = clock_.now_ms();
@@ -424,13 +457,15 @@ http::Response Orders::advance_order(http::Request& request) {
     if (!allowed) return core::forbidden("your role may not " + *action + " this order");
     if (*action == "ship" && row->text(7) == "express" && (!carrier || carrier->empty() || !waybill || waybill->empty()))
       return core::invalid(carrier && !carrier->empty() ? "waybill" : "carrier", "express orders ship with a carrier and a waybill number");
+    if ((*action == "pack" || *action == "ship") &&
+        session.scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = :o AND status IN ('requested', 'accepted', 'returned')",
+                       {*id}) > 0)
+      return core::conflict("the buyer has asked for a refund: answer the request before sending the goods", "after_sale");
     if (!apply(session, *id, row->integer(1), transition, (*principal)->user_id, (*principal)->name, note.value_or(""), now))
       return core::conflict("cannot " + *action + " an order that is " + row->text(6), "action");
     if (*action == "pay_cash")
-      session.exec(
-          "INSERT INTO payments (order_id, platform_id, provider, amount_fen, reference, confirmed_by, paid_at) "
-          "VALUES (:o, :p, 'cash', :a, :r, :u, :t)",
-          {*id, row->integer(1), row->integer(15), note.value_or(""), (*principal)->user_id, now});
+      record_payment(session, *id, row->integer(kOrderPlatform), "cash", row->integer(kOrderTotal), note.value_or(""),
+                     (*principal)->user_id, now);
     if (*action == "ship")
       session.exec("UPDATE orders SET carrier = :c, waybill = :w WHERE id = :i", {carrier.value_or(""), waybill.value_or(""), *id});
     updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
@@ -460,7 +495,9 @@ int Orders::sweep_once() {
   std::vector<std::pair<int64_t, int64_t>> settled;
   database_.with_session([&](db::Session& session) {
     for (const auto& row : session.query(
-             "SELECT id, platform_id FROM orders WHERE status = 'delivered' AND updated_at <= :t ORDER BY id LIMIT 500",
+             "SELECT id, platform_id FROM orders o WHERE status = 'delivered' AND updated_at <= :t AND NOT EXISTS "
+             "(SELECT 1 FROM after_sales a WHERE a.order_id = o.id AND a.status IN ('requested', 'accepted', 'returned')) "
+             "ORDER BY id LIMIT 500",
              {now - options_.complete_after_ms}))
       settled.emplace_back(row.integer(0), row.integer(1));
   });
@@ -471,6 +508,13 @@ int Orders::sweep_once() {
     });
   return cancelled;
 }
+
+Orders::Orders(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher, Options options)
+    : database_(database),
+      clock_(clock),
+      cipher_(cipher),
+      options_(std::move(options)),
+      payments_(std::make_unique<Payments>(database, clock, options_.sandbox_secret)) {}
 
 Orders::~Orders() {
   {
@@ -489,6 +533,7 @@ void Orders::start_sweeper() {
       if (stopping_) break;
       lock.unlock();
       try {
+        payments_->deliver_notifications();
         if (int changed = sweep_once()) spdlog::info("{} order(s) cancelled or completed at their deadline", changed);
       } catch (const std::exception& error) {
         spdlog::warn("order deadline sweep failed: {}", error.what());

@@ -9,6 +9,9 @@
 #pragma once
 
 #include <condition_variable>
+#include <memory>
+#include <string>
+#include <vector>
 #include <mutex>
 #include <thread>
 
@@ -25,16 +28,30 @@ inline constexpr int64_t kMaxQuantity = 999;
 // The most addresses one account keeps.
 inline constexpr int64_t kMaxAddresses = 20;
 
+class Payments;
+
+// What `longnan ledger check` reports: the totals and every inconsistency found.
+struct LedgerCheck {
+  int64_t payments_fen = 0;
+  int64_t refunds_fen = 0;
+  int64_t ledger_fen = 0;
+  int64_t entries = 0;
+  std::vector<std::string> problems;  // empty when the ledger reconciles to the fen
+};
+// Reconciles the payout ledger with payments and refunds, order by order, and checks that
+// no balance and no stock is negative.
+LedgerCheck check_ledger(db::Database& database);
+
 struct Options {
   int64_t pay_timeout_ms = 30LL * 60 * 1000;  // unpaid orders are cancelled after this
   int64_t complete_after_ms = 7LL * 24 * 3600 * 1000;  // delivered orders complete after this
   int64_t sweep_interval_ms = 1000;           // how often the deadline sweeper looks
+  std::string sandbox_secret;                 // the sandbox payment provider's signing key
 };
 
 class Orders {
  public:
-  Orders(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher, Options options = {})
-      : database_(database), clock_(clock), cipher_(cipher), options_(options) {}
+  Orders(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher, Options options = {});
   ~Orders();
   void register_routes(http::Router& router);
   // Starts the sweeper that cancels orders past their payment deadline (releasing their
@@ -63,6 +80,7 @@ class Orders {
   const core::Clock& clock_;
   const core::FieldCipher& cipher_;
   Options options_;
+  std::unique_ptr<Payments> payments_;
   std::thread sweeper_;
   std::mutex sweeper_mutex_;
   std::condition_variable sweeper_wake_;

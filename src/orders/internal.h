@@ -1,0 +1,132 @@
+// What the parts of the orders module share: the order state machine, the caller's
+// relation to an order, the order's JSON, stock restores and the payout ledger postings.
+// Not for use outside src/orders.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/principal.h"
+#include "core/clock.h"
+#include "db/db.h"
+#include "http/http.h"
+
+namespace longnan::orders {
+
+// A transition of the order state machine, as data. Who may apply it is decided by the
+// caller's relation to the order.
+struct Transition {
+  std::string_view action;
+  std::string_view from;
+  std::string_view to;
+};
+// The transition named `action` out of status `from`; nullptr when there is none.
+const Transition* find_transition(std::string_view action, std::string_view from);
+// Any transition named `action` (for its error messages and its target).
+const Transition& transition_named(std::string_view action);
+
+extern const std::string kOrderColumns;  // SELECT … FROM orders o JOIN stores s (see order_json)
+inline constexpr size_t kOrderPlatform = 1, kOrderStore = 2, kOrderBuyer = 4, kOrderCheckout = 5, kOrderStatus = 6,
+                        kOrderMode = 7, kOrderTotal = 15, kOrderRefunded = 21;
+
+// The caller's relation to an order.
+struct OrderAccess {
+  bool buyer = false;
+  bool store = false;
+  bool county = false;
+  bool courier = false;   // a courier of the order's county
+  bool overseer = false;  // city admin, auditor
+  bool any() const { return buyer || store || county || courier || overseer; }
+  bool sees_phone() const { return buyer || store || county || courier; }
+};
+OrderAccess access_to(const core::Principal& caller, const db::Row& order);
+
+boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
+                               bool full_phone, bool with_events);
+
+// Moves order `id` along `transition` if it is still in the transition's `from` state and
+// records the event; a cancellation puts back whatever stock has not gone back yet.
+// Returns false (and changes nothing) when the order is not in that state any more.
+bool apply(db::Session& session, int64_t id, int64_t platform_id, const Transition& transition,
+           std::optional<int64_t> actor_id, const std::string& actor_name, const std::string& note, int64_t now);
+
+// Puts `quantity` units of order item `item_id` back into stock, at most up to what was
+// bought and not yet put back. Returns how many went back.
+int64_t restock(db::Session& session, int64_t item_id, int64_t quantity);
+
+// Ledger postings (ledger.cpp). post_sale credits every item's producer (minus the
+// commission, credited to the platform) and the freight to the store, for an order that
+// has just been paid. post_refund reverses `amount` of the order, spread over `items` (order
+// item ids; all items when empty) in order and then over the freight; it fails when the
+// order has less than `amount` left to refund.
+void post_sale(db::Session& session, int64_t order_id, int64_t now);
+core::Status post_refund(db::Session& session, int64_t order_id, int64_t refund_id, int64_t amount,
+                         const std::vector<int64_t>& items, int64_t now);
+
+// Records a payment of `order_id` and credits the ledger.
+void record_payment(db::Session& session, int64_t order_id, int64_t platform_id, std::string_view provider,
+                    int64_t amount, const std::string& reference, std::optional<int64_t> confirmed_by, int64_t now);
+
+// GET /api/v1/ledger/entries, /api/v1/ledger/summary, GET/PUT /api/v1/commission-rates.
+void register_ledger_routes(http::Router& router, db::Database& database, const core::Clock& clock);
+
+// Payments behind providers: cash (collected and confirmed by a person) and a sandbox
+// online provider that behaves like WeChat Pay / Alipay (prepay id, asynchronous
+// HMAC-SHA-256-signed notification, refunds). The sandbox's own side (what the provider
+// keeps on its servers, and its outbox of notifications) lives in the sandbox_* tables.
+class Payments {
+ public:
+  // `secret`: the key the sandbox signs its notifications with (shared with the platform,
+  // like a WeChat Pay API v3 key).
+  Payments(db::Database& database, const core::Clock& clock, std::string secret)
+      : database_(database), clock_(clock), secret_(std::move(secret)) {}
+  void register_routes(http::Router& router);
+
+  // The answer to one notification: the HTTP status and what was logged.
+  struct Outcome {
+    int status = 200;
+    std::string outcome;  // accepted, duplicate, forged, stale, malformed, unknown, mismatch
+    std::string message;
+  };
+  // Verifies a notification (signature over "timestamp\nnonce\nbody", a timestamp within
+  // five minutes, a nonce never accepted before, the amount of the prepay) and applies it:
+  // the checkout's unpaid orders become paid and the ledger is credited. Whatever the
+  // outcome, it is logged in payment_notifications; anything but accepted changes nothing
+  // else.
+  Outcome receive(std::string_view timestamp, std::string_view nonce, std::string_view signature, std::string_view body);
+  // The sandbox delivers its due notifications (with retries and back-off, like a real
+  // provider). Returns how many were delivered.
+  int deliver_notifications();
+
+  // Returns `amount` of order `order_id`'s payment to the buyer through the provider it
+  // was paid with, inside the caller's transaction: records the refund, moves
+  // orders.refunded_fen and posts the reversing ledger entries over `items` (all when
+  // empty). Fails (409) when the order was not paid or has less than `amount` left.
+  core::Result<int64_t> refund(db::Session& session, int64_t order_id, int64_t amount, std::optional<int64_t> after_sale_id,
+                               const std::vector<int64_t>& items, std::optional<int64_t> actor_id, int64_t now);
+
+  // Signs a notification as the sandbox does (also for tests of forged signatures).
+  std::string sign(std::string_view timestamp, std::string_view nonce, std::string_view body) const;
+
+ private:
+  http::Response pay_checkout(http::Request& request);
+  http::Response get_checkout(http::Request& request);
+  http::Response notify(http::Request& request);
+  http::Response sandbox_prepay(http::Request& request);
+  http::Response sandbox_confirm(http::Request& request);
+  void log_notification(std::string_view nonce, std::string_view prepay_id, const Outcome& outcome, std::string_view body);
+  // The sandbox provider's refund: refuses more than the transaction's amount in total.
+  core::Result<std::string> sandbox_refund(db::Session& session, const std::string& transaction_id, int64_t amount, int64_t now);
+
+  db::Database& database_;
+  const core::Clock& clock_;
+  std::string secret_;
+};
+
+}  // namespace longnan::orders
