@@ -172,6 +172,7 @@ void Orders::register_routes(http::Router& router) {
   router.add(Method::kPost, "/api/v1/orders/{id}/cancel", [this](http::Request& r) { return cancel_order(r); });
   router.add(Method::kPost, "/api/v1/orders/{id}/advance", [this](http::Request& r) { return advance_order(r); });
   payments_->register_routes(router);
+  after_sales_->register_routes(router);
   register_ledger_routes(router, database_, clock_);
 }
 

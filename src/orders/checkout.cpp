@@ -514,7 +514,8 @@ Orders::Orders(db::Database& database, const core::Clock& clock, const core::Fie
       clock_(clock),
       cipher_(cipher),
       options_(std::move(options)),
-      payments_(std::make_unique<Payments>(database, clock, options_.sandbox_secret)) {}
+      payments_(std::make_unique<Payments>(database, clock, options_.sandbox_secret)),
+      after_sales_(std::make_unique<AfterSales>(database, clock, *payments_)) {}
 
 Orders::~Orders() {
   {

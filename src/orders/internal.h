@@ -129,4 +129,22 @@ class Payments {
   std::string secret_;
 };
 
+// After-sales requests (after_sales.cpp): refund only, or return and refund.
+class AfterSales {
+ public:
+  AfterSales(db::Database& database, const core::Clock& clock, Payments& payments)
+      : database_(database), clock_(clock), payments_(payments) {}
+  void register_routes(http::Router& router);
+
+ private:
+  http::Response create(http::Request& request);
+  http::Response list(http::Request& request);
+  http::Response get(http::Request& request);
+  http::Response advance(http::Request& request);
+
+  db::Database& database_;
+  const core::Clock& clock_;
+  Payments& payments_;
+};
+
 }  // namespace longnan::orders

@@ -29,6 +29,7 @@ inline constexpr int64_t kMaxQuantity = 999;
 inline constexpr int64_t kMaxAddresses = 20;
 
 class Payments;
+class AfterSales;
 
 // What `longnan ledger check` reports: the totals and every inconsistency found.
 struct LedgerCheck {
@@ -81,6 +82,7 @@ class Orders {
   const core::FieldCipher& cipher_;
   Options options_;
   std::unique_ptr<Payments> payments_;
+  std::unique_ptr<AfterSales> after_sales_;
   std::thread sweeper_;
   std::mutex sweeper_mutex_;
   std::condition_variable sweeper_wake_;

@@ -2,6 +2,7 @@
 // the demo data, on a free loopback port; and a small client that keeps the session
 // cookie and CSRF token like a browser does.
 import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -126,3 +127,21 @@ export const ACCOUNTS = {
   auditor: '13800000008',          // city-wide
   wenxianAdmin: '13800000009',     // 文县
 };
+
+// The signing key tests give `serve --sandbox-secret`, and a notification signed with it
+// (or another key) as the sandbox payment provider signs them: for fetch via Client.request.
+export const SANDBOX_SECRET = 'sandbox-test-secret';
+export function signedNotification(body, { secret = SANDBOX_SECRET, timestamp = Math.floor(Date.now() / 1000), nonce } = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  nonce = nonce || crypto.randomBytes(16).toString('hex');
+  const signature = crypto.createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${text}`).digest('hex');
+  return {
+    raw: text,
+    headers: {
+      'content-type': 'application/json',
+      'longnan-sandbox-timestamp': String(timestamp),
+      'longnan-sandbox-nonce': nonce,
+      'longnan-sandbox-signature': signature,
+    },
+  };
+}

@@ -5,25 +5,9 @@
 // check` reconciling it all.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startServer, Client, ACCOUNTS, BACKENDS, run } from './harness.mjs';
+import { startServer, Client, ACCOUNTS, BACKENDS, run, SANDBOX_SECRET, signedNotification } from './harness.mjs';
 
-const SECRET = 'sandbox-test-secret';
-
-export function signedNotification(body, { secret = SECRET, timestamp = Math.floor(Date.now() / 1000), nonce } = {}) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  nonce = nonce || crypto.randomBytes(16).toString('hex');
-  const signature = crypto.createHmac('sha256', secret).update(`${timestamp}\n${nonce}\n${text}`).digest('hex');
-  return {
-    raw: text,
-    headers: {
-      'content-type': 'application/json',
-      'longnan-sandbox-timestamp': String(timestamp),
-      'longnan-sandbox-nonce': nonce,
-      'longnan-sandbox-signature': signature,
-    },
-  };
-}
+const SECRET = SANDBOX_SECRET;
 
 for (const backend of BACKENDS) {
   describe(`payments and the ledger (${backend})`, () => {
