@@ -167,6 +167,13 @@ void Orders::register_routes(http::Router& router) {
   router.add(Method::kPatch, "/api/v1/addresses/{id}", [this](http::Request& r) { return update_address(r); });
   router.add(Method::kDelete, "/api/v1/addresses/{id}", [this](http::Request& r) { return delete_address(r); });
   router.add(Method::kPost, "/api/v1/orders", [this](http::Request& r) { return checkout(r); });
+  router.add(Method::kPost, "/api/v1/orders/quote", [this](http::Request& r) { return quote(r); });
+  router.add(Method::kGet, "/api/v1/stores/{id}/freight", [this](http::Request& r) { return get_freight(r); });
+  router.add(Method::kPut, "/api/v1/stores/{id}/freight", [this](http::Request& r) { return put_freight(r); });
+  router.add(Method::kPost, "/api/v1/sale-events", [this](http::Request& r) { return create_sale_event(r); });
+  router.add(Method::kGet, "/api/v1/sale-events", [this](http::Request& r) { return list_sale_events(r); });
+  router.add(Method::kGet, "/api/v1/sale-events/{id}", [this](http::Request& r) { return get_sale_event(r); });
+  router.add(Method::kPost, "/api/v1/sale-events/{id}/close", [this](http::Request& r) { return close_sale_event(r); });
   router.add(Method::kGet, "/api/v1/orders", [this](http::Request& r) { return list_orders(r); });
   router.add(Method::kGet, "/api/v1/orders/{id}", [this](http::Request& r) { return get_order(r); });
   router.add(Method::kPost, "/api/v1/orders/{id}/cancel", [this](http::Request& r) { return cancel_order(r); });

@@ -15,8 +15,6 @@
 namespace longnan::orders {
 namespace {
 
-const std::vector<std::string_view> kDeliveryModes{"same_city", "village_point", "pickup", "express"};
-
 // The order state machine, as data.
 const std::vector<Transition> kTransitions{
     {"cancel", "pending_payment", "cancelled"},
@@ -27,13 +25,15 @@ const std::vector<Transition> kTransitions{
     {"pack", "paid", "packed"},
     {"ship", "packed", "shipped"},
     {"deliver", "shipped", "delivered"},
+    {"redeem", "shipped", "delivered"},  // the buyer shows the pickup code at the point
     {"complete", "delivered", "completed"},  // the buyer confirms receipt, or the deadline
 };
 
 constexpr std::string_view kOrderSelect =
     "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
     "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
-    "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill, o.refunded_fen";
+    "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill, o.refunded_fen, o.for_name, o.for_household_id, "
+    "o.pickup_code";
 constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
 
 bool valid_idempotency_key(std::string_view key) {
@@ -67,7 +67,8 @@ OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
 }
 
 boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
-                               bool full_phone, bool with_events) {
+                               const OrderView& view) {
+  const bool full_phone = view.full_phone, with_events = view.with_events;
   std::string phone = cipher.decrypt(order.text(9)).value_or("");
   auto place = region::place_of(session, order.text(10));
   boost::json::array items;
@@ -109,6 +110,10 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
       {"carrier", order.text(19)},
       {"waybill", order.text(20)},
       {"refunded_fen", order.integer(21)},
+      {"for_name", order.text(22)},
+      {"for_household_id", order.is_null(23) ? boost::json::value() : boost::json::value(order.integer(23))},
+      // The code is the buyer's to show at the point; the point checks it, never reads it.
+      {"pickup_code", view.buyer ? order.text(24) : std::string(order.text(24).empty() ? "" : "******")},
       {"items", std::move(items)}};
   auto payment = session.query_one("SELECT provider, amount_fen, paid_at FROM payments WHERE order_id = :o", {order.integer(0)});
   body["payment"] = payment ? boost::json::value(boost::json::object{
@@ -159,7 +164,10 @@ bool apply(db::Session& session, int64_t id, int64_t platform_id, const Transiti
 }
 
 int64_t restock(db::Session& session, int64_t item_id, int64_t quantity) {
-  auto item = session.query_one("SELECT sku_id, quantity - restocked FROM order_items WHERE id = :i", {item_id});
+  auto item = session.query_one(
+      "SELECT i.sku_id, i.quantity - i.restocked, i.sale_event_id, o.buyer_user_id FROM order_items i "
+      "JOIN orders o ON o.id = i.order_id WHERE i.id = :i",
+      {item_id});
   if (!item) return 0;
   const int64_t units = std::min(quantity, item->integer(1));
   if (units <= 0) return 0;
@@ -168,6 +176,14 @@ int64_t restock(db::Session& session, int64_t item_id, int64_t quantity) {
   if (session.exec("UPDATE order_items SET restocked = restocked + :q WHERE id = :i AND restocked + :q2 <= quantity",
                    {units, item_id, units}) != 1)
     return 0;
+  if (!item->is_null(2)) {
+    // A sale's units go back to the sale (and to the buyer's allowance) while it runs.
+    session.exec("UPDATE sale_event_buyers SET quantity = quantity - :q WHERE event_id = :e AND user_id = :u AND quantity >= :q2",
+                 {units, item->integer(2), item->integer(3), units});
+    if (session.exec("UPDATE sale_event_skus SET stock = stock + :q WHERE event_id = :e AND sku_id = :s AND released = 0",
+                     {units, item->integer(2), item->integer(0)}) == 1)
+      return units;
+  }
   session.exec("UPDATE skus SET stock = stock + :q WHERE id = :s", {units, item->integer(0)});
   return units;
 }
@@ -182,7 +198,8 @@ void record_payment(db::Session& session, int64_t order_id, int64_t platform_id,
   post_sale(session, order_id, now);
 }
 
-// POST /api/v1/orders: checks out the cart's available lines into one order per store.
+// POST /api/v1/orders: checks out the cart's available lines into one order per store, or
+// buys one SKU of a sale event at its sale price ("sale": {event_id, sku_id, quantity}).
 // A retry with the same Idempotency-Key answers the same orders and changes nothing.
 http::Response Orders::checkout(http::Request& request) {
   auto principal = http::require_login(request);
@@ -194,16 +211,11 @@ http::Response Orders::checkout(http::Request& request) {
                                                            "Idempotency-Key"));
   auto body = http::parse_object(request);
   if (!body) return http::error_response(request, body.error());
-  http::Fields fields(*body);
-  auto address_id = fields.integer("address_id", true, 1, INT32_MAX);
-  auto mode = fields.text("delivery_mode", true, 20);
-  auto note = fields.text("note", false, 200);
-  if (fields.ok() && std::find(kDeliveryModes.begin(), kDeliveryModes.end(), *mode) == kDeliveryModes.end())
-    fields.fail(core::invalid("delivery_mode", "delivery_mode must be same_city, village_point, pickup or express"));
-  if (!fields.ok()) return http::error_response(request, fields.error());
+  auto parsed = parse_checkout(**principal, *body);
+  if (!parsed) return http::error_response(request, parsed.error());
+  const CheckoutRequest& wanted = *parsed;
   const int64_t user_id = (*principal)->user_id, now = clock_.now_ms();
-  const std::string request_hash =
-      core::sha256_hex(std::to_string(*address_id) + "\n" + *mode + "\n" + note.value_or(""));
+  const std::string request_hash = core::sha256_hex(boost::json::serialize(*body));
   const std::string idempotency_key(*key);
 
   // The answer for a checkout that exists: the same orders, or 409 for another request.
@@ -218,7 +230,7 @@ http::Response Orders::checkout(http::Request& request) {
     boost::json::array orders;
     for (const auto& row : session.query(std::string(kOrderColumns) + " WHERE o.checkout_id = :c ORDER BY o.id",
                                          {existing->integer(0)}))
-      orders.push_back(order_json(session, row, cipher_, true, false));
+      orders.push_back(order_json(session, row, cipher_, OrderView{.full_phone = true, .buyer = true}));
     return http::json_response(boost::json::object{
         {"checkout_id", existing->integer(0)}, {"total_fen", existing->integer(2)}, {"orders", std::move(orders)}});
   };
@@ -236,53 +248,52 @@ http::Response Orders::checkout(http::Request& request) {
           {user_id, idempotency_key, request_hash, now});
       auto address = session.query_one(
           "SELECT recipient, phone_enc, division_code, detail FROM addresses WHERE id = :i AND user_id = :u",
-          {*address_id, user_id});
+          {wanted.address_id, user_id});
       if (!address) return core::invalid("address_id", "no such address of yours");
-      auto lines = session.query(
-          "SELECT c.sku_id, c.quantity, k.price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id "
-          "FROM cart_items c JOIN skus k ON k.id = c.sku_id JOIN products p ON p.id = k.product_id "
-          "WHERE c.user_id = :u AND p.status = 'listed' ORDER BY p.store_id, c.sku_id",
-          {user_id});
-      if (lines.empty()) return core::invalid("cart", "the cart holds nothing that is on sale");
+      if (wanted.for_household_id) {
+        auto household = session.query_one("SELECT platform_id FROM households WHERE id = :h", {*wanted.for_household_id});
+        if (!household || household->integer(0) != (*principal)->platform_id.value_or(0))
+          return core::invalid("on_behalf_of.household_id", "no such household in your county");
+      }
+      auto lines = wanted.sale ? take_sale_line(session, *wanted.sale, user_id, now, true) : take_cart_lines(session, user_id, true);
+      if (!lines) return lines.error();
       int64_t total = 0;
-      for (const auto& line : lines) total += line.integer(2) * line.integer(1);
-      session.exec("UPDATE checkouts SET total_fen = :t WHERE id = :i", {total, checkout_id});
-      // Stock first, guarded: a SKU without enough stock aborts the whole checkout.
-      for (const auto& line : lines)
-        if (session.exec("UPDATE skus SET stock = stock - :q WHERE id = :s AND stock >= :q2",
-                         {line.integer(1), line.integer(0), line.integer(1)}) != 1)
-          return core::conflict(line.text(5) + " does not have " + std::to_string(line.integer(1)) + " in stock", "cart");
       boost::json::array orders;
-      for (size_t index = 0; index < lines.size();) {
-        const int64_t store_id = lines[index].integer(6), platform_id = lines[index].integer(8);
-        size_t end = index;
-        int64_t goods = 0;
-        for (; end < lines.size() && lines[end].integer(6) == store_id; ++end) goods += lines[end].integer(2) * lines[end].integer(1);
-        // Freight templates per store come with the next part of the platform end; until
-        // then delivery is free and freight_fen is 0.
-        int64_t order_id = session.insert(
+      for (auto& draft : group_by_store(*lines)) {
+        draft.checkout_id = checkout_id;
+        draft.buyer_user_id = user_id;
+        draft.mode = wanted.mode;
+        draft.division_code = address->text(2);
+        auto freight = freight_for(session, draft);
+        if (!freight) return freight.error();
+        draft.freight_fen = *freight;
+        const int64_t order_id = session.insert(
             "INSERT INTO orders (platform_id, store_id, buyer_user_id, checkout_id, status, delivery_mode, recipient, "
             "phone_enc, division_code, address_detail, note, goods_fen, freight_fen, total_fen, pay_deadline, created_at, "
-            "updated_at) VALUES (:p, :s, :u, :c, 'pending_payment', :m, :r, :ph, :d, :x, :n, :g, 0, :t, :dl, :ca, :ua) "
-            "RETURNING id",
-            {platform_id, store_id, user_id, checkout_id, *mode, address->text(0), address->text(1), address->text(2),
-             address->text(3), note.value_or(""), goods, goods, now + options_.pay_timeout_ms, now, now});
-        for (; index < end; ++index) {
-          const db::Row& line = lines[index];
+            "updated_at, for_name, for_household_id, pickup_code) VALUES (:p, :s, :u, :c, 'pending_payment', :m, :r, :ph, "
+            ":d, :x, :n, :g, :f, :t, :dl, :ca, :ua, :fn, :fh, :pc) RETURNING id",
+            {draft.platform_id, draft.store_id, user_id, checkout_id, wanted.mode, address->text(0), address->text(1),
+             address->text(2), address->text(3), wanted.note, draft.goods_fen, draft.freight_fen,
+             draft.goods_fen + draft.freight_fen, now + options_.pay_timeout_ms, now, now, wanted.for_name,
+             wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
+             wanted.mode == "pickup" || wanted.mode == "village_point" ? pickup_code() : std::string()});
+        for (const auto& line : draft.lines)
           session.exec(
               "INSERT INTO order_items (order_id, platform_id, sku_id, product_id, producer_id, name, sku_code, price_fen, "
-              "quantity, subtotal_fen) VALUES (:o, :p, :s, :pr, :pd, :n, :c, :f, :q, :t)",
-              {order_id, platform_id, line.integer(0), line.integer(4), line.integer(7), line.text(5), line.text(3),
-               line.integer(2), line.integer(1), line.integer(2) * line.integer(1)});
-          session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.integer(0)});
-        }
+              "quantity, subtotal_fen, sale_event_id) VALUES (:o, :p, :s, :pr, :pd, :n, :c, :f, :q, :t, :e)",
+              {order_id, draft.platform_id, line.sku_id, line.product_id, line.producer_id, line.name, line.sku_code,
+               line.price_fen, line.quantity, line.price_fen * line.quantity,
+               line.sale_event_id ? db::Value(*line.sale_event_id) : db::Value()});
         session.exec(
             "INSERT INTO order_events (order_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, at) "
-            "VALUES (:o, :p, NULL, 'pending_payment', :u, :a, '', :t)",
-            {order_id, platform_id, user_id, (*principal)->name, now});
+            "VALUES (:o, :p, NULL, 'pending_payment', :u, :a, :n, :t)",
+            {order_id, draft.platform_id, user_id, (*principal)->name,
+             wanted.for_name.empty() ? std::string() : "代购: " + wanted.for_name, now});
+        total += draft.goods_fen + draft.freight_fen;
         orders.push_back(order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {order_id}),
-                                    cipher_, true, false));
+                                    cipher_, OrderView{.full_phone = true, .buyer = true}));
       }
+      session.exec("UPDATE checkouts SET total_fen = :t WHERE id = :i", {total, checkout_id});
       answer = http::json_response(
           boost::json::object{{"checkout_id", checkout_id}, {"total_fen", total}, {"orders", std::move(orders)}}, 201);
       return core::Status();
@@ -351,7 +362,7 @@ http::Response Orders::list_orders(http::Request& request) {
     total = result.total;
     for (const auto& row : result.rows) {
       auto access = access_to(caller, row);
-      auto order = order_json(session, row, cipher_, access.buyer || access.store || access.county || access.courier, false);
+      auto order = order_json(session, row, cipher_, access.view(false));
       if (!*format) {
         items.push_back(std::move(order));
         continue;
@@ -383,7 +394,7 @@ http::Response Orders::get_order(http::Request& request) {
     if (!row) return;
     auto access = access_to(**principal, *row);
     if (!access.any()) return;
-    body = order_json(session, *row, cipher_, access.buyer || access.store || access.county || access.courier, true);
+    body = order_json(session, *row, cipher_, access.view(true));
   });
   if (!body) return http::error_response(request, core::not_found("no such order"));
   return http::json_response(*body);
@@ -416,7 +427,7 @@ http::Response Orders::cancel_order(http::Request& request) {
     if (!apply(session, *id, row->integer(1), cancel, (*principal)->user_id, (*principal)->name, reason.value_or(""), now))
       return core::conflict("only an unpaid order can be cancelled; this one is " + row->text(6), "status");
     updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
-                         true, true);
+                         access.view(true));
     return core::Status();
   });
   if (!status) return http::error_response(request, status.error());
@@ -438,10 +449,11 @@ http::Response Orders::advance_order(http::Request& request) {
   auto carrier = fields.text("carrier", false, 40);
   auto waybill = fields.text("waybill", false, 40);
   auto note = fields.text("note", false, 200);
+  auto code = fields.text("code", false, 10);
   if (!fields.ok()) return http::error_response(request, fields.error());
-  static const std::vector<std::string_view> kActions{"pay_cash", "pack", "ship", "deliver", "complete"};
+  static const std::vector<std::string_view> kActions{"pay_cash", "pack", "ship", "deliver", "redeem", "complete"};
   if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end())
-    return http::error_response(request, core::invalid("action", "action must be pay_cash, pack, ship, deliver or complete"));
+    return http::error_response(request, core::invalid("action", "action must be pay_cash, pack, ship, deliver, redeem or complete"));
   const Transition& transition = transition_named(*action);
   const int64_t now = clock_.now_ms();
   boost::json::object updated;
@@ -451,12 +463,18 @@ http::Response Orders::advance_order(http::Request& request) {
     auto access = access_to(**principal, *row);
     if (!access.any()) return core::not_found("no such order");
     bool allowed = false;
-    if (*action == "pay_cash" || *action == "deliver") allowed = access.store || access.county || access.courier;
+    if (*action == "pay_cash" || *action == "deliver" || *action == "redeem")
+      allowed = access.store || access.county || access.courier;
     else if (*action == "pack" || *action == "ship") allowed = access.store || access.county;
     else if (*action == "complete") allowed = access.buyer;
     if (!allowed) return core::forbidden("your role may not " + *action + " this order");
     if (*action == "ship" && row->text(7) == "express" && (!carrier || carrier->empty() || !waybill || waybill->empty()))
       return core::invalid(carrier && !carrier->empty() ? "waybill" : "carrier", "express orders ship with a carrier and a waybill number");
+    if (*action == "redeem") {
+      const std::string expected = row->text(kOrderPickupCode);
+      if (expected.empty()) return core::conflict("this order is not collected at a point", "action");
+      if (!code || !core::equal_constant_time(*code, expected)) return core::invalid("code", "the pickup code does not match");
+    }
     if ((*action == "pack" || *action == "ship") &&
         session.scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = :o AND status IN ('requested', 'accepted', 'returned')",
                        {*id}) > 0)
@@ -469,7 +487,7 @@ http::Response Orders::advance_order(http::Request& request) {
     if (*action == "ship")
       session.exec("UPDATE orders SET carrier = :c, waybill = :w WHERE id = :i", {carrier.value_or(""), waybill.value_or(""), *id});
     updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
-                         true, true);
+                         access.view(true));
     return core::Status();
   });
   if (!status) return http::error_response(request, status.error());
@@ -535,6 +553,7 @@ void Orders::start_sweeper() {
       lock.unlock();
       try {
         payments_->deliver_notifications();
+        if (int closed = close_due_events(database_, clock_.now_ms())) spdlog::info("{} sale event(s) closed", closed);
         if (int changed = sweep_once()) spdlog::info("{} order(s) cancelled or completed at their deadline", changed);
       } catch (const std::exception& error) {
         spdlog::warn("order deadline sweep failed: {}", error.what());

@@ -33,7 +33,7 @@ const Transition& transition_named(std::string_view action);
 
 extern const std::string kOrderColumns;  // SELECT … FROM orders o JOIN stores s (see order_json)
 inline constexpr size_t kOrderPlatform = 1, kOrderStore = 2, kOrderBuyer = 4, kOrderCheckout = 5, kOrderStatus = 6,
-                        kOrderMode = 7, kOrderTotal = 15, kOrderRefunded = 21;
+                        kOrderMode = 7, kOrderTotal = 15, kOrderRefunded = 21, kOrderPickupCode = 24;
 
 // The caller's relation to an order.
 struct OrderAccess {
@@ -44,11 +44,69 @@ struct OrderAccess {
   bool overseer = false;  // city admin, auditor
   bool any() const { return buyer || store || county || courier || overseer; }
   bool sees_phone() const { return buyer || store || county || courier; }
+  struct OrderView view(bool with_events) const;
 };
+
+// What order_json shows: the full phone (the people who deliver), the pickup code (the
+// buyer only), the history of the status.
+struct OrderView {
+  bool full_phone = false;
+  bool buyer = false;
+  bool with_events = false;
+};
+inline OrderView OrderAccess::view(bool with_events) const { return {sees_phone(), buyer, with_events}; }
 OrderAccess access_to(const core::Principal& caller, const db::Row& order);
 
 boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
-                               bool full_phone, bool with_events);
+                               const OrderView& view);
+
+// A checkout request (POST /api/v1/orders and its quote), validated.
+struct SaleWanted {
+  int64_t event_id = 0;
+  int64_t sku_id = 0;
+  int64_t quantity = 0;
+};
+struct CheckoutRequest {
+  int64_t address_id = 0;
+  std::string mode;  // delivery mode
+  std::string note;
+  std::optional<SaleWanted> sale;  // buy one SKU of a sale event instead of the cart
+  std::string for_name;            // a village agent orders for this villager
+  std::optional<int64_t> for_household_id;
+};
+core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body);
+
+struct OrderLine {
+  int64_t sku_id = 0, product_id = 0, producer_id = 0, store_id = 0, platform_id = 0;
+  int64_t quantity = 0, price_fen = 0, weight_g = 0;
+  std::string name, sku_code;
+  std::optional<int64_t> sale_event_id;
+};
+// One store's part of a checkout.
+struct OrderDraft {
+  int64_t platform_id = 0, store_id = 0, checkout_id = 0, buyer_user_id = 0;
+  std::string mode, division_code;
+  int64_t goods_fen = 0, freight_fen = 0;
+  std::vector<OrderLine> lines;
+};
+// The cart's lines on sale. With `reserve`, takes their stock (guarded: not enough stock
+// fails the whole checkout) and empties those cart lines.
+core::Result<std::vector<OrderLine>> take_cart_lines(db::Session& session, int64_t user_id, bool reserve);
+// One SKU of a sale event at its sale price, refused outside the window, over the
+// per-buyer limit or beyond the event's stock. With `reserve`, counts the purchase against
+// the limit and takes the event's stock, each in one guarded statement.
+core::Result<std::vector<OrderLine>> take_sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
+                                                    int64_t now, bool reserve);
+std::vector<OrderDraft> group_by_store(const std::vector<OrderLine>& lines);
+// The freight of one store's order under the store's template (0 without one, or for
+// pickup); fails when the store does not deliver to the address's region.
+core::Result<int64_t> freight_for(db::Session& session, const OrderDraft& draft);
+// A six-digit code for the pickup or village point (核销码).
+std::string pickup_code();
+
+// Closes the sale events whose window has passed, giving their remaining stock back to the
+// SKUs (sales.cpp). Returns how many it closed.
+int close_due_events(db::Database& database, int64_t now);
 
 // Moves order `id` along `transition` if it is still in the transition's `from` state and
 // records the event; a cancellation puts back whatever stock has not gone back yet.

@@ -76,6 +76,13 @@ class Orders {
   http::Response create_address(http::Request& request);
   http::Response update_address(http::Request& request);
   http::Response delete_address(http::Request& request);
+  http::Response quote(http::Request& request);
+  http::Response get_freight(http::Request& request);
+  http::Response put_freight(http::Request& request);
+  http::Response create_sale_event(http::Request& request);
+  http::Response list_sale_events(http::Request& request);
+  http::Response get_sale_event(http::Request& request);
+  http::Response close_sale_event(http::Request& request);
 
   db::Database& database_;
   const core::Clock& clock_;

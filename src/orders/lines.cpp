@@ -1,0 +1,151 @@
+// What a checkout buys: the validated request, the cart's lines or one sale-event line,
+// their stock taken under guards, and the split into one order per store.
+#include <sodium.h>
+
+#include <map>
+
+#include "http/json.h"
+#include "orders/internal.h"
+#include "orders/orders.h"
+
+namespace longnan::orders {
+namespace {
+
+const std::vector<std::string_view> kDeliveryModes{"same_city", "village_point", "pickup", "express"};
+
+}  // namespace
+
+core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body) {
+  http::Fields fields(body);
+  CheckoutRequest wanted;
+  auto address_id = fields.integer("address_id", true, 1, INT32_MAX);
+  auto mode = fields.text("delivery_mode", true, 20);
+  auto note = fields.text("note", false, 200);
+  const auto* sale = fields.object("sale", false);
+  const auto* agent = fields.object("on_behalf_of", false);
+  if (fields.ok() && std::find(kDeliveryModes.begin(), kDeliveryModes.end(), *mode) == kDeliveryModes.end())
+    fields.fail(core::invalid("delivery_mode", "delivery_mode must be same_city, village_point, pickup or express"));
+  if (!fields.ok()) return fields.error();
+  wanted.address_id = *address_id;
+  wanted.mode = *mode;
+  wanted.note = note.value_or("");
+  auto nested = [](http::Fields& part, std::string_view prefix) {
+    core::Error error = part.error();
+    error.field = std::string(prefix) + "." + error.field;
+    return error;
+  };
+  if (sale) {
+    http::Fields part(*sale);
+    auto event_id = part.integer("event_id", true, 1, INT64_MAX);
+    auto sku_id = part.integer("sku_id", true, 1, INT64_MAX);
+    auto quantity = part.integer("quantity", true, 1, kMaxQuantity);
+    if (!part.ok()) return nested(part, "sale");
+    wanted.sale = SaleWanted{*event_id, *sku_id, *quantity};
+  }
+  if (agent) {
+    // 代购: the village store keeper orders for a villager without a smartphone.
+    if (caller.role != core::Role::kStoreKeeper) return core::forbidden("only a village agent (store keeper) orders for others");
+    http::Fields part(*agent);
+    auto name = part.text("name", true, 40);
+    auto household = part.integer("household_id", false, 1, INT64_MAX);
+    if (part.ok() && name->empty()) part.fail(core::invalid("name", "say whom the order is for"));
+    if (!part.ok()) return nested(part, "on_behalf_of");
+    wanted.for_name = *name;
+    wanted.for_household_id = household;
+  }
+  return wanted;
+}
+
+core::Result<std::vector<OrderLine>> take_cart_lines(db::Session& session, int64_t user_id, bool reserve) {
+  std::vector<OrderLine> lines;
+  for (const auto& row : session.query(
+           "SELECT c.sku_id, c.quantity, k.price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, "
+           "COALESCE(k.weight_g, 0) FROM cart_items c JOIN skus k ON k.id = c.sku_id JOIN products p ON p.id = k.product_id "
+           "WHERE c.user_id = :u AND p.status = 'listed' ORDER BY p.store_id, c.sku_id",
+           {user_id}))
+    lines.push_back(OrderLine{.sku_id = row.integer(0),
+                              .product_id = row.integer(4),
+                              .producer_id = row.integer(7),
+                              .store_id = row.integer(6),
+                              .platform_id = row.integer(8),
+                              .quantity = row.integer(1),
+                              .price_fen = row.integer(2),
+                              .weight_g = row.integer(9),
+                              .name = row.text(5),
+                              .sku_code = row.text(3)});
+  if (lines.empty()) return core::invalid("cart", "the cart holds nothing that is on sale");
+  if (!reserve) return lines;
+  // Stock first, guarded: a SKU without enough stock aborts the whole checkout.
+  for (const auto& line : lines) {
+    if (session.exec("UPDATE skus SET stock = stock - :q WHERE id = :s AND stock >= :q2",
+                     {line.quantity, line.sku_id, line.quantity}) != 1)
+      return core::conflict(line.name + " does not have " + std::to_string(line.quantity) + " in stock", "cart");
+    session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.sku_id});
+  }
+  return lines;
+}
+
+core::Result<std::vector<OrderLine>> take_sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
+                                                    int64_t now, bool reserve) {
+  auto event = session.query_one("SELECT starts_at, ends_at, per_buyer_limit, status FROM sale_events WHERE id = :e",
+                                 {sale.event_id});
+  if (!event) return core::invalid("sale.event_id", "no such sale event");
+  if (event->text(3) == "closed" || now >= event->integer(1)) return core::conflict("the sale has ended", "sale");
+  if (now < event->integer(0)) return core::conflict("the sale has not started yet", "sale");
+  auto row = session.query_one(
+      "SELECT e.sale_price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, COALESCE(k.weight_g, 0) "
+      "FROM sale_event_skus e JOIN skus k ON k.id = e.sku_id JOIN products p ON p.id = k.product_id "
+      "WHERE e.event_id = :e AND e.sku_id = :s",
+      {sale.event_id, sale.sku_id});
+  if (!row) return core::invalid("sale.sku_id", "this SKU is not part of the sale");
+  const int64_t limit = event->integer(2);
+  if (sale.quantity > limit)
+    return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
+  if (reserve) {
+    // The limit and the stock are each decided by one guarded statement on the database,
+    // never by a counter in this process: two servers on one PostgreSQL stay correct.
+    session.exec(session.dialect() == db::Dialect::kPostgres
+                     ? "INSERT INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0) ON CONFLICT DO NOTHING"
+                     : "INSERT OR IGNORE INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0)",
+                 {sale.event_id, user_id});
+    if (session.exec("UPDATE sale_event_buyers SET quantity = quantity + :q WHERE event_id = :e AND user_id = :u "
+                     "AND quantity + :q2 <= :l",
+                     {sale.quantity, sale.event_id, user_id, sale.quantity, limit}) != 1)
+      return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
+    if (session.exec("UPDATE sale_event_skus SET stock = stock - :q WHERE event_id = :e AND sku_id = :s AND released = 0 "
+                     "AND stock >= :q2",
+                     {sale.quantity, sale.event_id, sale.sku_id, sale.quantity}) != 1)
+      return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
+  }
+  return std::vector<OrderLine>{OrderLine{.sku_id = sale.sku_id,
+                                          .product_id = row->integer(2),
+                                          .producer_id = row->integer(5),
+                                          .store_id = row->integer(4),
+                                          .platform_id = row->integer(6),
+                                          .quantity = sale.quantity,
+                                          .price_fen = row->integer(0),
+                                          .weight_g = row->integer(7),
+                                          .name = row->text(3),
+                                          .sku_code = row->text(1),
+                                          .sale_event_id = sale.event_id}};
+}
+
+std::vector<OrderDraft> group_by_store(const std::vector<OrderLine>& lines) {
+  std::map<int64_t, OrderDraft> by_store;
+  for (const auto& line : lines) {
+    OrderDraft& draft = by_store[line.store_id];
+    draft.store_id = line.store_id;
+    draft.platform_id = line.platform_id;
+    draft.goods_fen += line.price_fen * line.quantity;
+    draft.lines.push_back(line);
+  }
+  std::vector<OrderDraft> drafts;
+  for (auto& [store, draft] : by_store) drafts.push_back(std::move(draft));
+  return drafts;
+}
+
+std::string pickup_code() {
+  return std::to_string(100000 + randombytes_uniform(900000));
+}
+
+}  // namespace longnan::orders
