@@ -1,9 +1,9 @@
 // An order from the cart to the buyer's receipt: the buyer checks out a 成县 store's product
-// and 两当狼牙蜜 in the mall (two stores, two orders, express delivery to an address in 成县;
-// the first answer is lost, and the retry with the same Idempotency-Key gets the same
-// orders); in the console the 成县 store keeper confirms the cash, packs and ships with a
-// carrier and waybill, and the 成县 courier marks it delivered; back in the mall the buyer
-// confirms receipt and cancels the other, still unpaid, order.
+// and 两当狼牙蜜 in the mall (two stores, two orders, express delivery to an address in 成县,
+// cash on delivery; the first answer is lost, and the retry with the same Idempotency-Key
+// gets the same orders); in the console the 成县 store keeper confirms the cash, packs and
+// ships with a carrier and waybill, and the 成县 courier marks it delivered; back in the mall
+// the buyer confirms receipt and cancels the other, still unpaid, order.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { apiLogin, baseUrl, kAccounts, kDesktop, kPassword, kPhone, signIn, withBrowser } from './support.mjs'
@@ -109,7 +109,10 @@ test('a buyer checks out two stores, the 成县 store and courier fulfil one ord
       yuan(2 * walnut.sku.price_fen),
     )
     assert.equal((await page.locator('[data-test=checkout-total]').innerText()).trim(), yuan(total))
-    assert.match(await page.locator('[data-test=checkout-payment]').innerText(), /货到付款/)
+    // Online payment is offered first; this buyer pays cash on delivery.
+    await page.locator('[data-test=payment-method][data-method=cash]').click()
+    await page.locator('[data-test=payment-method][data-method=cash] .van-radio__icon--checked').waitFor()
+    assert.match(await page.locator('[data-test=checkout-payment-note]').innerText(), /现金/)
 
     // 3. The 成县 address, express delivery and a note.
     await page.locator('[data-test=checkout-address]').click()

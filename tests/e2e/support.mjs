@@ -64,8 +64,9 @@ export async function apiLogin(phone) {
     .join('; ')
   assert.ok(cookie, `POST /auth/login as ${phone} set no cookie`)
 
-  async function call(method, apiPath, payload) {
-    const headers = { Cookie: cookie }
+  // `extraHeaders`: headers an endpoint asks for besides the session's (Idempotency-Key).
+  async function call(method, apiPath, payload, extraHeaders = {}) {
+    const headers = { ...extraHeaders, Cookie: cookie }
     if (method !== 'GET') headers['X-CSRF-Token'] = body.csrf_token
     if (payload !== undefined) headers['Content-Type'] = 'application/json'
     const answer = await fetch(`${baseUrl}/api/v1${apiPath}`, {
@@ -79,7 +80,7 @@ export async function apiLogin(phone) {
   return {
     user: body.user,
     get: (apiPath) => call('GET', apiPath),
-    post: (apiPath, payload = {}) => call('POST', apiPath, payload),
+    post: (apiPath, payload = {}, headers = {}) => call('POST', apiPath, payload, headers),
     put: (apiPath, payload) => call('PUT', apiPath, payload),
     patch: (apiPath, payload) => call('PATCH', apiPath, payload),
     delete: (apiPath) => call('DELETE', apiPath),

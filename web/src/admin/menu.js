@@ -1,6 +1,18 @@
 // The side menu: the console's pages and the roles that see each of them. The server
 // scopes every list to the caller's county or store; this only decides what is offered.
-import { Avatar, Document, House, List, Shop, ShoppingCart, Tickets, User } from '@element-plus/icons-vue'
+import {
+  Avatar,
+  Discount,
+  Document,
+  House,
+  List,
+  Shop,
+  ShoppingCart,
+  Tickets,
+  TrendCharts,
+  User,
+  Wallet,
+} from '@element-plus/icons-vue'
 
 const kAdmins = ['county_admin', 'city_admin', 'auditor']
 
@@ -16,6 +28,10 @@ export const kMenuPages = [
     icon: ShoppingCart,
     roles: ['store_keeper', 'courier', 'county_admin', 'city_admin', 'auditor'],
   },
+  // The payout ledger (src/orders/ledger.cpp): each role sees its own part of it.
+  { name: 'statement', label: 'admin.menu.statement', icon: Wallet, roles: ['store_keeper', 'supplier', ...kAdmins] },
+  { name: 'turnover', label: 'admin.menu.turnover', icon: TrendCharts, roles: ['store_keeper', ...kAdmins] },
+  { name: 'commission', label: 'admin.menu.commission', icon: Discount, roles: ['county_admin', 'city_admin'] },
   { name: 'users', label: 'admin.menu.users', icon: Avatar, roles: ['county_admin', 'city_admin'] },
   { name: 'audit-log', label: 'admin.menu.auditLog', icon: Document, roles: kAdmins },
 ]

@@ -76,6 +76,24 @@ export const router = createRouter({
           component: () => import('./pages/OrderDetailPage.vue'),
           meta: { page: 'orders' },
         },
+        {
+          path: 'statement',
+          name: 'statement',
+          component: () => import('./pages/StatementPage.vue'),
+          meta: { page: 'statement' },
+        },
+        {
+          path: 'turnover',
+          name: 'turnover',
+          component: () => import('./pages/TurnoverPage.vue'),
+          meta: { page: 'turnover' },
+        },
+        {
+          path: 'commission',
+          name: 'commission',
+          component: () => import('./pages/CommissionPage.vue'),
+          meta: { page: 'commission' },
+        },
         { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { page: 'users' } },
         {
           path: 'audit-log',

@@ -19,3 +19,12 @@ export function findCategory(tree, id) {
   }
   return undefined
 }
+
+// The category `id` and its ancestors in the flat list, the top one first; empty for an
+// unknown id. Stops at a loop rather than going round it.
+export function categoryPath(categories, id) {
+  const byId = new Map(categories.map((category) => [category.id, category]))
+  const path = []
+  for (let node = byId.get(id); node && !path.includes(node); node = byId.get(node.parent_id)) path.unshift(node)
+  return path
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildCategoryTree, findCategory } from './categories.js'
+import { buildCategoryTree, categoryPath, findCategory } from './categories.js'
 
 const kFlat = [
   { id: 1, parent_id: null, level: 1, name: '调味品' },
@@ -29,5 +29,25 @@ describe('findCategory', () => {
     const tree = buildCategoryTree(kFlat)
     expect(findCategory(tree, 3).name).toBe('花椒')
     expect(findCategory(tree, 42)).toBeUndefined()
+  })
+})
+
+describe('categoryPath', () => {
+  it('lists the ancestors first', () => {
+    expect(categoryPath(kFlat, 3).map((node) => node.name)).toEqual(['调味品', '香辛料', '花椒'])
+    expect(categoryPath(kFlat, 1).map((node) => node.id)).toEqual([1])
+  })
+
+  it('ends at a missing parent, and is empty for an unknown id', () => {
+    expect(categoryPath(kFlat, 6).map((node) => node.id)).toEqual([6])
+    expect(categoryPath(kFlat, 42)).toEqual([])
+  })
+
+  it('does not go round a loop', () => {
+    const loop = [
+      { id: 1, parent_id: 2, name: 'a' },
+      { id: 2, parent_id: 1, name: 'b' },
+    ]
+    expect(categoryPath(loop, 1).map((node) => node.id)).toEqual([2, 1])
   })
 })

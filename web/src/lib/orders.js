@@ -1,8 +1,8 @@
 // Orders as the mall and the console meet them, the same as the server's (src/orders/
 // checkout.cpp): checkout turns the cart's lines on sale into one order per store, each
 // order moves pending_payment → paid → packed → shipped → delivered → completed, and an
-// unpaid one may be cancelled. Payment is cash, collected on delivery or at the pickup
-// point and confirmed by the store, a courier or the county office.
+// unpaid one may be cancelled. Payment is online (lib/payments.js), or cash collected on
+// delivery or at the pickup point and confirmed by the store, a courier or the county office.
 export const kOrderStatuses = ['pending_payment', 'paid', 'packed', 'shipped', 'delivered', 'completed', 'cancelled']
 export const kDeliveryModes = ['same_city', 'village_point', 'pickup', 'express']
 
@@ -105,10 +105,10 @@ export function minutesLeft(deadline, now) {
   return Math.max(0, Math.ceil((deadline - now) / 60_000))
 }
 
-// What the buyer may do to their own order in the mall: cancel it while unpaid, confirm
-// receipt once it is delivered.
+// What the buyer may do to their own order in the mall: pay it online (with the rest of
+// its checkout) or cancel it while unpaid, confirm receipt once it is delivered.
 export function buyerActionsFor(order) {
-  if (order?.status === 'pending_payment') return ['cancel']
+  if (order?.status === 'pending_payment') return ['pay', 'cancel']
   if (order?.status === 'delivered') return ['complete']
   return []
 }

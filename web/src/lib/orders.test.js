@@ -165,8 +165,8 @@ describe('order helpers', () => {
     expect(minutesLeft(1000, 5000)).toBe(0)
   })
 
-  it('lets the buyer cancel unpaid orders and confirm delivered ones', () => {
-    expect(buyerActionsFor({ status: 'pending_payment' })).toEqual(['cancel'])
+  it('lets the buyer pay or cancel unpaid orders and confirm delivered ones', () => {
+    expect(buyerActionsFor({ status: 'pending_payment' })).toEqual(['pay', 'cancel'])
     expect(buyerActionsFor({ status: 'delivered' })).toEqual(['complete'])
     for (const status of ['paid', 'packed', 'shipped', 'completed', 'cancelled'])
       expect(buyerActionsFor({ status })).toEqual([])

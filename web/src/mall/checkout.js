@@ -1,12 +1,13 @@
 // Checking out, across visits to the checkout page: the buyer's choices (address,
-// delivery mode, note) survive a detour to add an address, and the Idempotency-Key of an
-// attempt whose answer was lost survives until it is retried (see lib/orders.js). The
-// last checkout's answer is kept for the orders page to announce.
+// delivery mode, note, paying online or in cash) survive a detour to add an address, and
+// the Idempotency-Key of an attempt whose answer was lost survives until it is retried
+// (see lib/orders.js). The last checkout's answer is kept for the orders page to announce.
 import { defineStore } from 'pinia'
 import { reactive, ref, watch } from 'vue'
 import { api, ApiError } from '../api/client.js'
 import { describeError, i18n } from '../i18n/index.js'
 import { createCheckoutAttempts, outcomeUnknown, shortStockOf } from '../lib/orders.js'
+import { kPaymentMethods } from '../lib/payments.js'
 import { useSessionStore } from '../session.js'
 import { useCartStore } from './cart.js'
 
@@ -23,11 +24,17 @@ export function describeCheckoutError(error) {
   return describeError(error)
 }
 
+function emptyDraft() {
+  return { addressId: null, deliveryMode: '', note: '', paymentMethod: kPaymentMethods[0] }
+}
+
 export const useCheckoutStore = defineStore('checkout', () => {
   const session = useSessionStore()
   const cart = useCartStore()
 
-  const draft = reactive({ addressId: null, deliveryMode: '', note: '' })
+  // paymentMethod is the mall's own: the server makes the same orders either way, and an
+  // order is paid online (POST /checkouts/{id}/pay) or in cash confirmed in the console.
+  const draft = reactive(emptyDraft())
   // The buyer's address ids when they went to add one: the new one is chosen on return.
   const knownAddressIds = ref(null)
   // POST /orders' answer: {checkout_id, total_fen, orders}.
@@ -61,7 +68,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   watch(
     () => session.user?.id,
     () => {
-      Object.assign(draft, { addressId: null, deliveryMode: '', note: '' })
+      Object.assign(draft, emptyDraft())
       knownAddressIds.value = null
       lastCheckout.value = null
       attempts = createCheckoutAttempts()

@@ -27,6 +27,13 @@ export const router = createRouter({
       component: () => import('./pages/OrderDetailPage.vue'),
       meta: { login: true },
     },
+    // The sandbox provider's payment page (POST /checkouts/{id}/pay answers its pay_url).
+    {
+      path: '/pay/sandbox/:prepayId',
+      name: 'sandbox-pay',
+      component: () => import('./pages/SandboxPayPage.vue'),
+      meta: { login: true },
+    },
     {
       path: '/me/addresses',
       name: 'addresses',

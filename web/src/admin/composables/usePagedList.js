@@ -1,6 +1,7 @@
 // One page of an admin list (GET with page/page_size), reloaded when the page, the page
 // size or any filter changes. Filters are a reactive object of query parameters;
-// typing in a filter waits for a pause before asking the server.
+// typing in a filter waits for a pause before asking the server. `answer` is the server's
+// whole answer for the page, for lists that tell more than their rows (a statement's totals).
 import { onBeforeUnmount, onMounted, reactive, watch } from 'vue'
 import { api } from '../../api/client.js'
 import { describeError } from '../../i18n/index.js'
@@ -15,6 +16,7 @@ export function usePagedList(path, filters) {
     pageSize: 20,
     loading: false,
     errorText: '',
+    answer: null,
     reload: load,
   })
   // Bumped per request, so that an older answer arriving late is dropped.
@@ -30,10 +32,12 @@ export function usePagedList(path, filters) {
       if (requested !== generation) return
       list.rows = page.items
       list.total = page.total
+      list.answer = page
     } catch (error) {
       if (requested !== generation) return
       list.rows = []
       list.total = 0
+      list.answer = null
       list.errorText = describeError(error)
     } finally {
       if (requested === generation) list.loading = false

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { mayOpen, menuPagesFor } from './menu.js'
+
+describe('the ledger pages', () => {
+  it('offer the statement to everyone with a part of the ledger', () => {
+    for (const role of ['store_keeper', 'supplier', 'county_admin', 'city_admin', 'auditor'])
+      expect(mayOpen('statement', role)).toBe(true)
+    expect(mayOpen('statement', 'courier')).toBe(false)
+    expect(mayOpen('statement', 'buyer')).toBe(false)
+  })
+
+  it('offer turnover to stores and the offices, commission rates to the county and the city', () => {
+    expect(['store_keeper', 'county_admin', 'city_admin', 'auditor'].every((role) => mayOpen('turnover', role))).toBe(
+      true,
+    )
+    expect(mayOpen('turnover', 'supplier')).toBe(false)
+    expect(mayOpen('commission', 'county_admin')).toBe(true)
+    expect(mayOpen('commission', 'city_admin')).toBe(true)
+    for (const role of ['auditor', 'store_keeper', 'supplier']) expect(mayOpen('commission', role)).toBe(false)
+  })
+
+  it('keeps a supplier’s menu to producers, products and the statement', () => {
+    expect(menuPagesFor('supplier').map((page) => page.name)).toEqual(['producers', 'products', 'statement'])
+  })
+})
