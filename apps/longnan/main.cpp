@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", server_options.threads, "I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
   serve->add_option("--compute-threads", server_options.compute_threads, "threads for password hashing, imports and exports")
       ->check(CLI::Range(1, 64))->capture_default_str();
+  serve->add_option("--write-threads", server_options.write_threads,
+                    "threads for requests that change data (they wait for the database's group commit)")
+      ->check(CLI::Range(1, 1024))->capture_default_str();
   serve->add_option("--pool", config.pool_size, "database connections")->check(CLI::Range(1, 256))->capture_default_str();
   server_options.static_dir = "web/dist";
   serve->add_option("--static-dir", server_options.static_dir, "built web app")

@@ -196,7 +196,7 @@ http::Response Auth::logout(http::Request& request) {
   else if (auto cookie = request.cookie(kSessionCookie))
     token = *cookie;
   if (!token.empty())
-    database_.with_session(
+    database_.write(
         [&](db::Session& session) { session.exec("DELETE FROM sessions WHERE token_hash = :h", {core::sha256_hex(token)}); });
   http::Response response;
   response.status = 204;

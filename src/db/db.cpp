@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 namespace longnan::db {
@@ -238,6 +240,145 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
+// The session of the transaction this thread is running, if any: a transaction started
+// inside another becomes a savepoint of it (instead of waiting for a second connection or
+// for the writer thread it is running on).
+thread_local Session* current_transaction = nullptr;
+
+struct CurrentTransaction {
+  explicit CurrentTransaction(Session& session) { current_transaction = &session; }
+  ~CurrentTransaction() { current_transaction = nullptr; }
+};
+
+core::Status run_nested(Session& session, const std::function<core::Status(Session&)>& work) {
+  session.exec("SAVEPOINT nested");
+  core::Status status;
+  try {
+    status = work(session);
+  } catch (...) {
+    session.exec("ROLLBACK TO nested");
+    session.exec("RELEASE nested");
+    throw;
+  }
+  if (!status.ok()) session.exec("ROLLBACK TO nested");
+  session.exec("RELEASE nested");
+  return status;
+}
+
+void open_sqlite(soci::session& session, const std::string& connect) {
+  session.open(soci::sqlite3, connect);
+  session << "PRAGMA journal_mode=WAL";
+  // DO NOT lower: FULL makes every commit durable before it is acknowledged; throughput
+  // comes from group commit (GroupCommitter), not from weaker durability.
+  session << "PRAGMA synchronous=FULL";
+  session << "PRAGMA foreign_keys=ON";
+  session << "PRAGMA busy_timeout=10000";
+}
+
+// SQLite lets one connection write at a time; connections competing for the write lock
+// spend their time asleep in the busy handler. So every SQLite transaction goes to one
+// writer thread instead, which runs all the transactions queued meanwhile inside one
+// SQLite transaction, each in its own savepoint (a failing one rolls back only itself), and
+// commits them together with one fsync (group commit). A caller returns only after that
+// commit: an acknowledged change is a durable one.
+class GroupCommitter {
+ public:
+  explicit GroupCommitter(const std::string& connect) {
+    open_sqlite(session_, connect);
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~GroupCommitter() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  core::Status run(const std::function<core::Status(Session&)>& work) {
+    Job job{&work};
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(&job);
+    }
+    wake_.notify_one();
+    std::unique_lock lock(mutex_);
+    finished_.wait(lock, [&] { return job.done; });
+    if (job.error) std::rethrow_exception(job.error);
+    return job.status;
+  }
+
+ private:
+  static constexpr size_t kMaxBatch = 512;
+  struct Job {
+    const std::function<core::Status(Session&)>* work;
+    core::Status status;
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  // Runs one batch in one SQLite transaction. When that transaction has to be abandoned
+  // (e.g. the disk is full), every job of the batch fails with the error.
+  void run_batch(std::vector<Job*>& batch) {
+    SociSession writer(session_, connection_, Dialect::kSqlite);
+    Session& session = writer;
+    std::exception_ptr broken;
+    try {
+      session.exec("BEGIN IMMEDIATE");
+      for (Job* job : batch) {
+        session.exec("SAVEPOINT job");
+        CurrentTransaction current(session);
+        try {
+          job->status = (*job->work)(session);
+        } catch (...) {
+          job->error = std::current_exception();
+        }
+        if (job->error || !job->status.ok()) session.exec("ROLLBACK TO job");
+        session.exec("RELEASE job");
+      }
+      session.exec("COMMIT");
+    } catch (...) {
+      broken = std::current_exception();
+      try {
+        session.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+    if (broken)
+      for (Job* job : batch) job->error = broken;
+  }
+
+  void loop() {
+    for (;;) {
+      std::vector<Job*> batch;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping, and nothing left to do
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        }
+      }
+      run_batch(batch);
+      {
+        std::lock_guard lock(mutex_);
+        for (Job* job : batch) job->done = true;
+      }
+      finished_.notify_all();
+    }
+  }
+
+  soci::session session_;
+  Connection connection_;
+  std::mutex mutex_;
+  std::condition_variable wake_, finished_;
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 class SociDatabase final : public Database {
  public:
   SociDatabase(Dialect dialect, const std::string& connect, size_t pool_size)
@@ -245,19 +386,24 @@ class SociDatabase final : public Database {
     for (size_t index = 0; index < pool_size; ++index) {
       soci::session& session = pool_.at(index);
       if (dialect == Dialect::kSqlite) {
-        session.open(soci::sqlite3, connect);
-        session << "PRAGMA journal_mode=WAL";
-        session << "PRAGMA synchronous=FULL";
-        session << "PRAGMA foreign_keys=ON";
-        session << "PRAGMA busy_timeout=10000";
+        open_sqlite(session, connect);
       } else {
         session.open(soci::postgresql, connect);
         session << "SET client_min_messages TO WARNING";
       }
     }
+    // An in-memory database exists per connection: it has no second connection to write on.
+    const bool in_memory = connect.find("db=:memory: ") != std::string::npos;
+    if (dialect == Dialect::kSqlite && !in_memory) committer_ = std::make_unique<GroupCommitter>(connect);
   }
 
   Dialect dialect() const override { return dialect_; }
+
+  core::Status transaction(const std::function<core::Status(Session&)>& work) override {
+    if (current_transaction) return run_nested(*current_transaction, work);
+    if (committer_) return committer_->run(work);
+    return Database::transaction(work);
+  }
 
   PoolStats pool_stats() const override {
     std::lock_guard lock(mutex_);
@@ -322,6 +468,7 @@ class SociDatabase final : public Database {
   std::vector<bool> free_;
   uint64_t waits_ = 0;
   std::vector<Connection> connections_;  // prepared statements, by pool index
+  std::unique_ptr<GroupCommitter> committer_;  // SQLite: every transaction goes through it
 };
 
 // libpq keyword/value form of a postgresql:// URL (SOCI does not pass URLs through intact).
@@ -381,6 +528,7 @@ core::Status Database::transaction(const std::function<core::Status(Session&)>& 
   with_session([&](Session& session) {
     begin(session);
     try {
+      CurrentTransaction current(session);
       status = work(session);
     } catch (...) {
       try {

@@ -89,9 +89,12 @@ class Database {
   virtual void with_session(const std::function<void(Session&)>& work) = 0;
 
   // Runs `work` in a transaction: committed when it returns an ok Status, rolled back when it
-  // returns an error or throws (the exception is rethrown). SQLite takes the write lock up
-  // front (BEGIN IMMEDIATE) so two writers never deadlock upgrading a read lock.
-  core::Status transaction(const std::function<core::Status(Session&)>& work);
+  // returns an error or throws (the exception is rethrown). Returns once the commit is
+  // durable. On SQLite the transactions of concurrent callers run one after another on one
+  // writer connection, each in a savepoint, and are committed together (group commit); a
+  // transaction started inside another becomes a savepoint of it. On PostgreSQL each runs
+  // on its own pooled connection.
+  virtual core::Status transaction(const std::function<core::Status(Session&)>& work);
   // A transaction whose work cannot fail other than by throwing: committed unless it throws.
   void write(const std::function<void(Session&)>& work);
   // write() that also excludes every other process doing the same at once (a PostgreSQL

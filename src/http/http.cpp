@@ -163,13 +163,15 @@ bool Router::matches(std::string_view path) const {
   return std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) { return match(route, segments, nullptr); });
 }
 
-bool Router::is_compute(const Request& request) const {
-  if (request.query_param("format")) return true;
+Work Router::work_of(const Request& request) const {
+  if (request.query_param("format")) return Work::kCompute;
   auto segments = split_path(request.path);
   Method wanted = request.method == Method::kHead ? Method::kGet : request.method;
-  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) {
-    return route.work == Work::kCompute && route.method == wanted && match(route, segments, nullptr);
-  });
+  if (std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) {
+        return route.work == Work::kCompute && route.method == wanted && match(route, segments, nullptr);
+      }))
+    return Work::kCompute;
+  return wanted == Method::kGet ? Work::kQuick : Work::kWrite;
 }
 
 Response Router::dispatch(Request& request) const {

@@ -61,10 +61,12 @@ Response internal_error_response(const Request& request);
 
 using Handler = std::function<Response(Request&)>;
 
-// Where a handler runs. Quick handlers run on the I/O threads; compute handlers (password
-// hashing, imports, exports) run on the server's compute pool so that a burst of them
-// cannot stall other clients.
-enum class Work { kQuick, kCompute };
+// Where a handler runs. Quick handlers (reads) run on the I/O threads; compute handlers
+// (password hashing, imports, exports) run on the server's compute pool so that a burst of
+// them cannot stall other clients; write handlers (every request that is not GET or HEAD)
+// run on a pool of many threads, because they wait for the database's group commit and
+// many must wait at once for the commits to group.
+enum class Work { kQuick, kCompute, kWrite };
 
 // Called before a matched route's handler; returns a response to stop the request there
 // (e.g. 401, 403 for a missing CSRF token), or nullopt to go on.
@@ -80,9 +82,10 @@ class Router {
   // handlers are not caught here: the server logs them and answers 500.
   Response dispatch(Request& request) const;
   bool matches(std::string_view path) const;
-  // True when the request should run on the compute pool: its route is Work::kCompute,
-  // or it asks for a whole list as a file (format=csv|xlsx).
-  bool is_compute(const Request& request) const;
+  // Where the request runs: kCompute when its route is Work::kCompute or it asks for a
+  // whole list as a file (format=csv|xlsx); else kWrite for methods other than GET and
+  // HEAD; else kQuick.
+  Work work_of(const Request& request) const;
 
   struct RouteInfo {
     Method method;

@@ -110,7 +110,7 @@ http::Response Orders::delete_cart_item(http::Request& request) {
   auto sku_id = http::path_id(request, "sku_id");
   if (!sku_id) return http::error_response(request, sku_id.error());
   int64_t removed = 0;
-  database_.with_session([&](db::Session& session) {
+  database_.write([&](db::Session& session) {
     removed = session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {(*principal)->user_id, *sku_id});
   });
   if (removed == 0) return http::error_response(request, core::not_found("the cart does not hold this SKU"));

@@ -29,6 +29,7 @@ struct Server::Impl {
   StaticFiles static_files;
   asio::io_context io{options.threads};
   asio::thread_pool compute{static_cast<size_t>(std::max(1, options.compute_threads))};
+  asio::thread_pool writers{static_cast<size_t>(std::max(1, options.write_threads))};
   tcp::acceptor acceptor{io};
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
@@ -141,10 +142,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!url) return write(request, http::error_response(request, core::bad_request("malformed request target")));
     request.path = std::string(url->path());
     for (const auto& param : url->params()) request.query.emplace_back(std::string(param.key), std::string(param.value));
-    if (!server_.router.is_compute(request)) return write(request, server_.handle(request));
-    // Compute work leaves the I/O thread; the answer comes back to this connection's strand.
+    const http::Work work = server_.router.work_of(request);
+    if (work == http::Work::kQuick) return write(request, server_.handle(request));
+    // Compute and write work leave the I/O thread; the answer comes back to this
+    // connection's strand.
     auto shared = std::make_shared<http::Request>(std::move(request));
-    asio::post(server_.compute, [self = shared_from_this(), shared] {
+    asio::post(work == http::Work::kCompute ? server_.compute : server_.writers, [self = shared_from_this(), shared] {
       auto response = std::make_shared<http::Response>(self->server_.handle(*shared));
       asio::post(self->stream_.get_executor(), [self, shared, response] { self->write(*shared, std::move(*response)); });
     });
@@ -320,6 +323,7 @@ void Server::run() {
   impl.io.run();
   for (auto& thread : threads) thread.join();
   impl.compute.join();
+  impl.writers.join();
   spdlog::info("stopped");
 }
 

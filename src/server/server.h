@@ -23,6 +23,7 @@ struct Options {
   uint16_t port = 8080;
   int threads = 4;
   int compute_threads = 2;  // for password hashing, imports and exports
+  int write_threads = 64;   // for requests that change data (they wait for group commits)
   size_t body_limit = 1 << 20;          // 1 MiB for ordinary API requests
   size_t upload_body_limit = 32 << 20;  // 32 MiB for imports and file uploads
   std::vector<std::string> upload_paths{"/api/v1/import/", "/api/v1/files"};  // path prefixes

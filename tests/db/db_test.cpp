@@ -108,6 +108,48 @@ TEST_P(DatabaseTest, TransactionRollsBackOnErrorAndOnException) {
   database_->with_session([&](Session& session) { EXPECT_EQ(session.scalar(sql("SELECT COUNT(*) FROM probe")), 1); });
 }
 
+// Many callers at once (on SQLite their transactions share group commits): each one's
+// failure rolls back only its own changes, a nested transaction is a savepoint, and every
+// committed change is there when transaction() returns.
+TEST_P(DatabaseTest, ConcurrentTransactionsAreIsolatedFromEachOthersFailures) {
+  constexpr int kThreads = 16, kEach = 25;
+  std::atomic<int> committed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string name = std::to_string(t) + "-" + std::to_string(i);
+        try {
+          auto status = database_->transaction([&](Session& session) -> core::Status {
+            session.exec(sql("INSERT INTO probe (name) VALUES (:n)"), {name});
+            if (i % 5 == 1) return core::conflict("refused");
+            if (i % 5 == 2) throw std::runtime_error("thrown");
+            if (i % 5 == 3) session.exec(sql("INSERT INTO probe (name) VALUES (:n)"), {name});  // unique violation
+            // A nested transaction that fails leaves the outer one's change in place.
+            auto inner = database_->transaction([&](Session& nested) -> core::Status {
+              nested.exec(sql("INSERT INTO probe (name) VALUES (:n)"), {name + "-inner"});
+              return core::conflict("inner refused");
+            });
+            EXPECT_FALSE(inner.ok());
+            return core::Status();
+          });
+          if (status.ok()) {
+            ++committed;
+            database_->with_session([&](Session& session) {
+              EXPECT_EQ(session.scalar(sql("SELECT COUNT(*) FROM probe WHERE name = :n"), {name}), 1);
+            });
+          }
+        } catch (const std::exception&) {
+        }
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(committed.load(), kThreads * kEach / 5 * 2);  // i % 5 == 0 or 4
+  database_->with_session([&](Session& session) {
+    EXPECT_EQ(session.scalar(sql("SELECT COUNT(*) FROM probe")), committed.load());
+  });
+}
+
 TEST_P(DatabaseTest, UniqueViolationIsItsOwnError) {
   database_->with_session([&](Session& session) {
     session.exec(sql("INSERT INTO probe (name) VALUES ('once')"));
