@@ -236,13 +236,26 @@ http::Response Orders::checkout(http::Request& request) {
   };
 
   std::optional<http::Response> answer;
+  // Read-only checks first, outside the write transaction (which, on SQLite, runs on the one
+  // writer thread): a retry of a checkout that exists, and a sale that is over, not started
+  // or sold out, are answered without taking the writer's time. The guarded statements in
+  // the transaction still decide who gets the stock.
+  core::Status precheck;
+  database_.with_session([&](db::Session& session) {
+    if ((answer = replay(session)) || !wanted.sale) return;
+    if (auto line = take_sale_line(session, *wanted.sale, user_id, now, false); !line) precheck = line.error();
+  });
+  if (answer) return *answer;
+  if (!precheck) return http::error_response(request, precheck.error());
+  int64_t checkout_id = 0, total = 0;
+  std::vector<int64_t> order_ids;
   try {
     auto status = database_.transaction([&](db::Session& session) -> core::Status {
       if ((answer = replay(session))) return core::Status();
       // Claim the key before reading the cart: a concurrent request with the same key now
       // waits on the unique index and then answers as a retry, instead of finding the
       // cart emptied by this one.
-      int64_t checkout_id = session.insert(
+      checkout_id = session.insert(
           "INSERT INTO checkouts (user_id, idempotency_key, request_hash, total_fen, created_at) "
           "VALUES (:u, :k, :h, 0, :c) RETURNING id",
           {user_id, idempotency_key, request_hash, now});
@@ -257,8 +270,6 @@ http::Response Orders::checkout(http::Request& request) {
       }
       auto lines = wanted.sale ? take_sale_line(session, *wanted.sale, user_id, now, true) : take_cart_lines(session, user_id, true);
       if (!lines) return lines.error();
-      int64_t total = 0;
-      boost::json::array orders;
       for (auto& draft : group_by_store(*lines)) {
         draft.checkout_id = checkout_id;
         draft.buyer_user_id = user_id;
@@ -290,15 +301,23 @@ http::Response Orders::checkout(http::Request& request) {
             {order_id, draft.platform_id, user_id, (*principal)->name,
              wanted.for_name.empty() ? std::string() : "代购: " + wanted.for_name, now});
         total += draft.goods_fen + draft.freight_fen;
-        orders.push_back(order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {order_id}),
-                                    cipher_, OrderView{.full_phone = true, .buyer = true}));
+        order_ids.push_back(order_id);
       }
       session.exec("UPDATE checkouts SET total_fen = :t WHERE id = :i", {total, checkout_id});
-      answer = http::json_response(
-          boost::json::object{{"checkout_id", checkout_id}, {"total_fen", total}, {"orders", std::move(orders)}}, 201);
       return core::Status();
     });
     if (!status) return http::error_response(request, status.error());
+    if (!answer) {
+      // Committed: the answer is read back outside the writer.
+      boost::json::array orders;
+      database_.with_session([&](db::Session& session) {
+        for (int64_t order_id : order_ids)
+          orders.push_back(order_json(session, *session.query_one(kOrderColumns + " WHERE o.id = :i", {order_id}), cipher_,
+                                      OrderView{.full_phone = true, .buyer = true}));
+      });
+      answer = http::json_response(
+          boost::json::object{{"checkout_id", checkout_id}, {"total_fen", total}, {"orders", std::move(orders)}}, 201);
+    }
   } catch (const db::UniqueViolation&) {
     // The same key was checking out at the same moment on another connection: answer as a retry.
     database_.with_session([&](db::Session& session) { answer = replay(session); });

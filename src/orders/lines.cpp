@@ -101,7 +101,12 @@ core::Result<std::vector<OrderLine>> take_sale_line(db::Session& session, const 
   const int64_t limit = event->integer(2);
   if (sale.quantity > limit)
     return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
-  if (reserve) {
+  if (!reserve) {
+    auto left = session.query_one("SELECT stock, released FROM sale_event_skus WHERE event_id = :e AND sku_id = :s",
+                                  {sale.event_id, sale.sku_id});
+    if (left->integer(1) || left->integer(0) < sale.quantity)
+      return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
+  } else {
     // The limit and the stock are each decided by one guarded statement on the database,
     // never by a counter in this process: two servers on one PostgreSQL stay correct.
     session.exec(session.dialect() == db::Dialect::kPostgres
