@@ -301,6 +301,13 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
     user("13800000007", "陇南市商务局", core::Role::kCityAdmin, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
     user("13800000008", "市审计员", core::Role::kAuditor, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
     user("13800000009", "文县电商办", core::Role::kCountyAdmin, wenxian.platform_id, std::nullopt, std::nullopt, std::nullopt);
+    // 两当's honey store and the cooperative that supplies its 狼牙蜜: an order from two
+    // counties' stores, each packed by its own store keeper and credited to its own producer.
+    County& liangdang = counties.at("621228");
+    user("13800000010", "两当店长", core::Role::kStoreKeeper, liangdang.platform_id, liangdang.stores.front(), std::nullopt,
+         std::nullopt);
+    user("13800000011", "两当蜂蜜合作社", core::Role::kSupplier, liangdang.platform_id, std::nullopt,
+         liangdang.cooperatives.front(), std::nullopt);
   });
   return summary;
 }

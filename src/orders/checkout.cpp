@@ -27,6 +27,7 @@ const std::vector<Transition> kTransitions{
     {"deliver", "shipped", "delivered"},
     {"redeem", "shipped", "delivered"},  // the buyer shows the pickup code at the point
     {"complete", "delivered", "completed"},  // the buyer confirms receipt, or the deadline
+    {"complete", "shipped", "completed"},    // the buyer confirms receipt before the courier reports delivery
 };
 
 constexpr std::string_view kOrderSelect =
@@ -473,7 +474,6 @@ http::Response Orders::advance_order(http::Request& request) {
   static const std::vector<std::string_view> kActions{"pay_cash", "pack", "ship", "deliver", "redeem", "complete"};
   if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end())
     return http::error_response(request, core::invalid("action", "action must be pay_cash, pack, ship, deliver, redeem or complete"));
-  const Transition& transition = transition_named(*action);
   const int64_t now = clock_.now_ms();
   boost::json::object updated;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
@@ -498,7 +498,10 @@ http::Response Orders::advance_order(http::Request& request) {
         session.scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = :o AND status IN ('requested', 'accepted', 'returned')",
                        {*id}) > 0)
       return core::conflict("the buyer has asked for a refund: answer the request before sending the goods", "after_sale");
-    if (!apply(session, *id, row->integer(1), transition, (*principal)->user_id, (*principal)->name, note.value_or(""), now))
+    // The step out of the order's current status (an action may start from several).
+    const Transition* transition = find_transition(*action, row->text(kOrderStatus));
+    if (!transition ||
+        !apply(session, *id, row->integer(1), *transition, (*principal)->user_id, (*principal)->name, note.value_or(""), now))
       return core::conflict("cannot " + *action + " an order that is " + row->text(6), "action");
     if (*action == "pay_cash")
       record_payment(session, *id, row->integer(kOrderPlatform), "cash", row->integer(kOrderTotal), note.value_or(""),
