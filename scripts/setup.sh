@@ -11,7 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxapian-dev
   libxlsxwriter-dev libzip-dev libpugixml-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  make postgresql chromium wrk curl procps
+  make postgresql sqlite3 chromium wrk curl procps
   "$@"
 )
 
