@@ -4,13 +4,15 @@
 // into the database (hashing 20,000 passwords through the API would take minutes); the
 // event goes through the API like a store keeper's.
 //
-// usage: node fixture.mjs URL DB_URL OUT_FILE BUYERS UNITS
-// Writes OUT_FILE: "event_id sku_id" on the first line, then "token address_id" per buyer.
+// usage: node fixture.mjs URL DB_URL OUT_FILE BUYERS UNITS [sale|cart]
+// In cart mode there is no event: the SKU gets UNITS more units of stock for ordinary
+// checkouts. Writes OUT_FILE: "event_id sku_id" on the first line (event 0 in cart mode),
+// then "token address_id" per buyer.
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
-const [url, dbUrl, outFile, buyersArg, unitsArg] = process.argv.slice(2);
+const [url, dbUrl, outFile, buyersArg, unitsArg, mode = 'sale'] = process.argv.slice(2);
 const buyers = Number(buyersArg), units = Number(unitsArg);
 const kFirstId = 1_000_000;  // ids above the demo data's
 
@@ -37,7 +39,7 @@ const product = await call('GET', `/api/v1/products/${mine.id}`);
 const sku = product.skus[0];
 await call('PATCH', `/api/v1/products/${product.id}`, { token, body: { skus: [{ id: sku.id, stock: sku.stock + units }] } });
 const now = Date.now();
-const event = await call('POST', '/api/v1/sale-events', {
+const event = mode === 'cart' ? { id: 0 } : await call('POST', '/api/v1/sale-events', {
   token,
   body: {
     kind: 'flash', title: '压测秒杀', starts_at: now - 1000, ends_at: now + 3_600_000, per_buyer_limit: 1,

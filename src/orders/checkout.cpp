@@ -244,7 +244,7 @@ http::Response Orders::checkout(http::Request& request) {
   core::Status precheck;
   database_.with_session([&](db::Session& session) {
     if ((answer = replay(session)) || !wanted.sale) return;
-    if (auto line = take_sale_line(session, *wanted.sale, user_id, now, false); !line) precheck = line.error();
+    if (auto line = sale_line(session, *wanted.sale, now); !line) precheck = line.error();
   });
   if (answer) return *answer;
   if (!precheck) return http::error_response(request, precheck.error());
@@ -269,7 +269,7 @@ http::Response Orders::checkout(http::Request& request) {
         if (!household || household->integer(0) != (*principal)->platform_id.value_or(0))
           return core::invalid("on_behalf_of.household_id", "no such household in your county");
       }
-      auto lines = wanted.sale ? take_sale_line(session, *wanted.sale, user_id, now, true) : take_cart_lines(session, user_id, true);
+      auto lines = wanted.sale ? sale_line(session, *wanted.sale, now) : cart_lines(session, user_id);
       if (!lines) return lines.error();
       for (auto& draft : group_by_store(*lines)) {
         draft.checkout_id = checkout_id;
@@ -305,7 +305,7 @@ http::Response Orders::checkout(http::Request& request) {
         order_ids.push_back(order_id);
       }
       session.exec("UPDATE checkouts SET total_fen = :t WHERE id = :i", {total, checkout_id});
-      return core::Status();
+      return reserve_stock(session, *lines, user_id);
     });
     if (!status) return http::error_response(request, status.error());
     if (!answer) {

@@ -152,8 +152,7 @@ http::Response Orders::quote(http::Request& request) {
       auto address = session.query_one("SELECT division_code FROM addresses WHERE id = :i AND user_id = :u",
                                        {wanted->address_id, user_id});
       if (!address) return core::invalid("address_id", "no such address of yours");
-      auto lines = wanted->sale ? take_sale_line(session, *wanted->sale, user_id, now, false)
-                                : take_cart_lines(session, user_id, false);
+      auto lines = wanted->sale ? sale_line(session, *wanted->sale, now) : cart_lines(session, user_id);
       if (!lines) return lines.error();
       boost::json::array orders;
       int64_t total = 0;

@@ -81,6 +81,7 @@ struct OrderLine {
   int64_t quantity = 0, price_fen = 0, weight_g = 0;
   std::string name, sku_code;
   std::optional<int64_t> sale_event_id;
+  int64_t sale_limit = 0;  // the event's per-buyer limit
 };
 // One store's part of a checkout.
 struct OrderDraft {
@@ -89,14 +90,16 @@ struct OrderDraft {
   int64_t goods_fen = 0, freight_fen = 0;
   std::vector<OrderLine> lines;
 };
-// The cart's lines on sale. With `reserve`, takes their stock (guarded: not enough stock
-// fails the whole checkout) and empties those cart lines.
-core::Result<std::vector<OrderLine>> take_cart_lines(db::Session& session, int64_t user_id, bool reserve);
-// One SKU of a sale event at its sale price, refused outside the window, over the
-// per-buyer limit or beyond the event's stock. With `reserve`, counts the purchase against
-// the limit and takes the event's stock, each in one guarded statement.
-core::Result<std::vector<OrderLine>> take_sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
-                                                    int64_t now, bool reserve);
+// What a checkout buys, read without changing anything: the cart's lines on sale, or one
+// SKU of a sale event at its sale price (refused outside the window, over the per-buyer
+// limit or when the event has fewer units left).
+core::Result<std::vector<OrderLine>> cart_lines(db::Session& session, int64_t user_id);
+core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t now);
+// Takes the lines' stock (and for a sale, counts the purchase against the buyer's limit),
+// each in one guarded statement; empties the cart lines bought. Fails, changing nothing the
+// caller's transaction keeps, when any line cannot be had. Called last in the checkout's
+// transaction, so that on PostgreSQL the row lock of a hot SKU is held only until commit.
+core::Status reserve_stock(db::Session& session, const std::vector<OrderLine>& lines, int64_t user_id);
 std::vector<OrderDraft> group_by_store(const std::vector<OrderLine>& lines);
 // The freight of one store's order under the store's template (0 without one, or for
 // pickup); fails when the store does not deliver to the address's region.

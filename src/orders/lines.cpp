@@ -56,7 +56,7 @@ core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, cons
   return wanted;
 }
 
-core::Result<std::vector<OrderLine>> take_cart_lines(db::Session& session, int64_t user_id, bool reserve) {
+core::Result<std::vector<OrderLine>> cart_lines(db::Session& session, int64_t user_id) {
   std::vector<OrderLine> lines;
   for (const auto& row : session.query(
            "SELECT c.sku_id, c.quantity, k.price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, "
@@ -74,54 +74,26 @@ core::Result<std::vector<OrderLine>> take_cart_lines(db::Session& session, int64
                               .name = row.text(5),
                               .sku_code = row.text(3)});
   if (lines.empty()) return core::invalid("cart", "the cart holds nothing that is on sale");
-  if (!reserve) return lines;
-  // Stock first, guarded: a SKU without enough stock aborts the whole checkout.
-  for (const auto& line : lines) {
-    if (session.exec("UPDATE skus SET stock = stock - :q WHERE id = :s AND stock >= :q2",
-                     {line.quantity, line.sku_id, line.quantity}) != 1)
-      return core::conflict(line.name + " does not have " + std::to_string(line.quantity) + " in stock", "cart");
-    session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.sku_id});
-  }
   return lines;
 }
 
-core::Result<std::vector<OrderLine>> take_sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
-                                                    int64_t now, bool reserve) {
+core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t now) {
   auto event = session.query_one("SELECT starts_at, ends_at, per_buyer_limit, status FROM sale_events WHERE id = :e",
                                  {sale.event_id});
   if (!event) return core::invalid("sale.event_id", "no such sale event");
   if (event->text(3) == "closed" || now >= event->integer(1)) return core::conflict("the sale has ended", "sale");
   if (now < event->integer(0)) return core::conflict("the sale has not started yet", "sale");
   auto row = session.query_one(
-      "SELECT e.sale_price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, COALESCE(k.weight_g, 0) "
-      "FROM sale_event_skus e JOIN skus k ON k.id = e.sku_id JOIN products p ON p.id = k.product_id "
+      "SELECT e.sale_price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, COALESCE(k.weight_g, 0), "
+      "e.stock, e.released FROM sale_event_skus e JOIN skus k ON k.id = e.sku_id JOIN products p ON p.id = k.product_id "
       "WHERE e.event_id = :e AND e.sku_id = :s",
       {sale.event_id, sale.sku_id});
   if (!row) return core::invalid("sale.sku_id", "this SKU is not part of the sale");
   const int64_t limit = event->integer(2);
   if (sale.quantity > limit)
     return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
-  if (!reserve) {
-    auto left = session.query_one("SELECT stock, released FROM sale_event_skus WHERE event_id = :e AND sku_id = :s",
-                                  {sale.event_id, sale.sku_id});
-    if (left->integer(1) || left->integer(0) < sale.quantity)
-      return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
-  } else {
-    // The limit and the stock are each decided by one guarded statement on the database,
-    // never by a counter in this process: two servers on one PostgreSQL stay correct.
-    session.exec(session.dialect() == db::Dialect::kPostgres
-                     ? "INSERT INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0) ON CONFLICT DO NOTHING"
-                     : "INSERT OR IGNORE INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0)",
-                 {sale.event_id, user_id});
-    if (session.exec("UPDATE sale_event_buyers SET quantity = quantity + :q WHERE event_id = :e AND user_id = :u "
-                     "AND quantity + :q2 <= :l",
-                     {sale.quantity, sale.event_id, user_id, sale.quantity, limit}) != 1)
-      return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
-    if (session.exec("UPDATE sale_event_skus SET stock = stock - :q WHERE event_id = :e AND sku_id = :s AND released = 0 "
-                     "AND stock >= :q2",
-                     {sale.quantity, sale.event_id, sale.sku_id, sale.quantity}) != 1)
-      return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
-  }
+  if (row->integer(9) || row->integer(8) < sale.quantity)
+    return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
   return std::vector<OrderLine>{OrderLine{.sku_id = sale.sku_id,
                                           .product_id = row->integer(2),
                                           .producer_id = row->integer(5),
@@ -132,7 +104,37 @@ core::Result<std::vector<OrderLine>> take_sale_line(db::Session& session, const 
                                           .weight_g = row->integer(7),
                                           .name = row->text(3),
                                           .sku_code = row->text(1),
-                                          .sale_event_id = sale.event_id}};
+                                          .sale_event_id = sale.event_id,
+                                          .sale_limit = limit}};
+}
+
+core::Status reserve_stock(db::Session& session, const std::vector<OrderLine>& lines, int64_t user_id) {
+  for (const auto& line : lines) {
+    if (!line.sale_event_id) {
+      if (session.exec("UPDATE skus SET stock = stock - :q WHERE id = :s AND stock >= :q2",
+                       {line.quantity, line.sku_id, line.quantity}) != 1)
+        return core::conflict(line.name + " does not have " + std::to_string(line.quantity) + " in stock", "cart");
+      session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.sku_id});
+      continue;
+    }
+    // The limit and the stock are each decided by one guarded statement on the database,
+    // never by a counter in this process: two servers on one PostgreSQL stay correct.
+    const int64_t event = *line.sale_event_id;
+    session.exec(session.dialect() == db::Dialect::kPostgres
+                     ? "INSERT INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0) ON CONFLICT DO NOTHING"
+                     : "INSERT OR IGNORE INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0)",
+                 {event, user_id});
+    if (session.exec("UPDATE sale_event_buyers SET quantity = quantity + :q WHERE event_id = :e AND user_id = :u "
+                     "AND quantity + :q2 <= :l",
+                     {line.quantity, event, user_id, line.quantity, line.sale_limit}) != 1)
+      return core::conflict("each buyer may buy at most " + std::to_string(line.sale_limit) + " in this sale",
+                            "sale.quantity");
+    if (session.exec("UPDATE sale_event_skus SET stock = stock - :q WHERE event_id = :e AND sku_id = :s AND released = 0 "
+                     "AND stock >= :q2",
+                     {line.quantity, event, line.sku_id, line.quantity}) != 1)
+      return core::conflict("sold out: the sale has fewer than " + std::to_string(line.quantity) + " left", "sale.quantity");
+  }
+  return core::Status();
 }
 
 std::vector<OrderDraft> group_by_store(const std::vector<OrderLine>& lines) {

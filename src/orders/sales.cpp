@@ -1,7 +1,7 @@
 // Sale events: flash sales (秒杀) and live-stream sessions (直播带货). An event has a time
 // window, its own stock of chosen SKUs at a sale price (carved out of the SKUs' stock when
 // the event is made and given back when it closes) and a per-buyer limit. Buying goes
-// through POST /api/v1/orders with "sale" (see take_sale_line).
+// through POST /api/v1/orders with "sale" (see sale_line and reserve_stock).
 #include <boost/json.hpp>
 
 #include "audit/audit.h"
