@@ -23,6 +23,7 @@ const std::vector<Transition> kTransitions{
     {"refund_cancel", "paid", "cancelled"},     // refunded in full before it left the store
     {"refund_cancel", "packed", "cancelled"},
     {"pack", "paid", "packed"},
+    {"pack", "pending_payment", "packed"},  // cash on delivery only (checked in advance_order)
     {"ship", "packed", "shipped"},
     {"deliver", "shipped", "delivered"},
     {"redeem", "shipped", "delivered"},  // the buyer shows the pickup code at the point
@@ -34,8 +35,11 @@ constexpr std::string_view kOrderSelect =
     "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
     "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
     "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill, o.refunded_fen, o.for_name, o.for_household_id, "
-    "o.pickup_code";
+    "o.pickup_code, o.payment_method";
 constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
+
+// The payment deadline of a cash-on-delivery order: none (the sweeper skips them too).
+constexpr int64_t kNoDeadline = INT64_C(1) << 53;
 
 bool valid_idempotency_key(std::string_view key) {
   return !key.empty() && key.size() <= 64 &&
@@ -115,6 +119,7 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
       {"for_household_id", order.is_null(23) ? boost::json::value() : boost::json::value(order.integer(23))},
       // The code is the buyer's to show at the point; the point checks it, never reads it.
       {"pickup_code", view.buyer ? order.text(24) : std::string(order.text(24).empty() ? "" : "******")},
+      {"payment_method", order.text(25)},
       {"items", std::move(items)}};
   auto payment = session.query_one("SELECT provider, amount_fen, paid_at FROM payments WHERE order_id = :o", {order.integer(0)});
   body["payment"] = payment ? boost::json::value(boost::json::object{
@@ -282,13 +287,15 @@ http::Response Orders::checkout(http::Request& request) {
         const int64_t order_id = session.insert(
             "INSERT INTO orders (platform_id, store_id, buyer_user_id, checkout_id, status, delivery_mode, recipient, "
             "phone_enc, division_code, address_detail, note, goods_fen, freight_fen, total_fen, pay_deadline, created_at, "
-            "updated_at, for_name, for_household_id, pickup_code) VALUES (:p, :s, :u, :c, 'pending_payment', :m, :r, :ph, "
-            ":d, :x, :n, :g, :f, :t, :dl, :ca, :ua, :fn, :fh, :pc) RETURNING id",
+            "updated_at, for_name, for_household_id, pickup_code, payment_method) VALUES (:p, :s, :u, :c, 'pending_payment', "
+            ":m, :r, :ph, :d, :x, :n, :g, :f, :t, :dl, :ca, :ua, :fn, :fh, :pc, :pm) RETURNING id",
             {draft.platform_id, draft.store_id, user_id, checkout_id, wanted.mode, address->text(0), address->text(1),
              address->text(2), address->text(3), wanted.note, draft.goods_fen, draft.freight_fen,
-             draft.goods_fen + draft.freight_fen, now + options_.pay_timeout_ms, now, now, wanted.for_name,
-             wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
-             wanted.mode == "pickup" || wanted.mode == "village_point" ? pickup_code() : std::string()});
+             draft.goods_fen + draft.freight_fen,
+             wanted.payment_method == "cash_on_delivery" ? kNoDeadline : now + options_.pay_timeout_ms, now, now,
+             wanted.for_name, wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
+             wanted.mode == "pickup" || wanted.mode == "village_point" ? pickup_code() : std::string(),
+             wanted.payment_method});
         for (const auto& line : draft.lines)
           session.exec(
               "INSERT INTO order_items (order_id, platform_id, sku_id, product_id, producer_id, name, sku_code, price_fen, "
@@ -456,7 +463,9 @@ http::Response Orders::cancel_order(http::Request& request) {
 
 // POST /api/v1/orders/{id}/advance: one step of fulfilment: pay_cash (the store, a
 // courier or the county confirms cash collected), pack, ship (carrier and waybill for
-// express), deliver, complete (the buyer confirms receipt).
+// express), deliver, redeem (the pickup code at a point), complete (the buyer confirms
+// receipt). Cash-on-delivery orders are packed before they are paid, and delivering or
+// redeeming them records the cash collected.
 http::Response Orders::advance_order(http::Request& request) {
   auto principal = http::require_login(request);
   if (!principal) return http::error_response(request, principal.error());
@@ -498,12 +507,19 @@ http::Response Orders::advance_order(http::Request& request) {
         session.scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = :o AND status IN ('requested', 'accepted', 'returned')",
                        {*id}) > 0)
       return core::conflict("the buyer has asked for a refund: answer the request before sending the goods", "after_sale");
+    const bool cash_on_delivery = row->text(kOrderPaymentMethod) == "cash_on_delivery";
+    const bool unpaid = session.scalar("SELECT COUNT(*) FROM payments WHERE order_id = :o", {*id}) == 0;
+    if (*action == "pack" && row->text(kOrderStatus) == "pending_payment" && !cash_on_delivery)
+      return core::conflict("the order is not paid yet", "action");
+    if (*action == "complete" && cash_on_delivery && unpaid)
+      return core::conflict("cash on delivery: the person who hands over the goods records the cash first", "action");
     // The step out of the order's current status (an action may start from several).
     const Transition* transition = find_transition(*action, row->text(kOrderStatus));
     if (!transition ||
         !apply(session, *id, row->integer(1), *transition, (*principal)->user_id, (*principal)->name, note.value_or(""), now))
       return core::conflict("cannot " + *action + " an order that is " + row->text(6), "action");
-    if (*action == "pay_cash")
+    // Cash on delivery is paid when the goods are handed over.
+    if (*action == "pay_cash" || ((*action == "deliver" || *action == "redeem") && cash_on_delivery && unpaid))
       record_payment(session, *id, row->integer(kOrderPlatform), "cash", row->integer(kOrderTotal), note.value_or(""),
                      (*principal)->user_id, now);
     if (*action == "ship")
@@ -522,7 +538,8 @@ int Orders::sweep_once() {
   std::vector<std::pair<int64_t, int64_t>> overdue;  // order id, platform id
   database_.with_session([&](db::Session& session) {
     for (const auto& row : session.query(
-             "SELECT id, platform_id FROM orders WHERE status = 'pending_payment' AND pay_deadline <= :t ORDER BY id LIMIT 500",
+             "SELECT id, platform_id FROM orders WHERE status = 'pending_payment' AND pay_deadline <= :t "
+             "AND payment_method = 'online' ORDER BY id LIMIT 500",
              {now}))
       overdue.emplace_back(row.integer(0), row.integer(1));
   });

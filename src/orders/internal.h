@@ -33,7 +33,8 @@ const Transition& transition_named(std::string_view action);
 
 extern const std::string kOrderColumns;  // SELECT … FROM orders o JOIN stores s (see order_json)
 inline constexpr size_t kOrderPlatform = 1, kOrderStore = 2, kOrderBuyer = 4, kOrderCheckout = 5, kOrderStatus = 6,
-                        kOrderMode = 7, kOrderTotal = 15, kOrderRefunded = 21, kOrderPickupCode = 24;
+                        kOrderMode = 7, kOrderTotal = 15, kOrderRefunded = 21, kOrderPickupCode = 24,
+                        kOrderPaymentMethod = 25;
 
 // The caller's relation to an order.
 struct OrderAccess {
@@ -70,6 +71,7 @@ struct CheckoutRequest {
   int64_t address_id = 0;
   std::string mode;  // delivery mode
   std::string note;
+  std::string payment_method = "online";  // or cash_on_delivery
   std::optional<SaleWanted> sale;  // buy one SKU of a sale event instead of the cart
   std::string for_name;            // a village agent orders for this villager
   std::optional<int64_t> for_household_id;

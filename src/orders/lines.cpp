@@ -21,11 +21,15 @@ core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, cons
   auto address_id = fields.integer("address_id", true, 1, INT32_MAX);
   auto mode = fields.text("delivery_mode", true, 20);
   auto note = fields.text("note", false, 200);
+  auto payment_method = fields.text("payment_method", false, 20);
   const auto* sale = fields.object("sale", false);
   const auto* agent = fields.object("on_behalf_of", false);
   if (fields.ok() && std::find(kDeliveryModes.begin(), kDeliveryModes.end(), *mode) == kDeliveryModes.end())
     fields.fail(core::invalid("delivery_mode", "delivery_mode must be same_city, village_point, pickup or express"));
+  if (fields.ok() && payment_method && *payment_method != "online" && *payment_method != "cash_on_delivery")
+    fields.fail(core::invalid("payment_method", "payment_method must be online or cash_on_delivery"));
   if (!fields.ok()) return fields.error();
+  wanted.payment_method = payment_method.value_or("online");
   wanted.address_id = *address_id;
   wanted.mode = *mode;
   wanted.note = note.value_or("");

@@ -162,6 +162,10 @@ for (const backend of BACKENDS) {
       const placed = await checkout(shopper, 'k-deadline', { address_id: place.id, delivery_mode: 'pickup' });
       assert.equal(placed.status, 201, placed.text);
       assert.equal(await stockHere(), stock - 2);
+      // A cash-on-delivery order has no payment deadline.
+      await shopper.request('PUT', `/api/v1/cart/items/${honey.skus[0].id}`, { body: { quantity: 1 } });
+      const cod = await checkout(shopper, 'k-cod', { address_id: place.id, delivery_mode: 'same_city', payment_method: 'cash_on_delivery' });
+      assert.equal(cod.status, 201, cod.text);
       // Stop the server before the deadline and start it again: the deadline is in the database.
       await quick.stop();
       quick = await startServer(backend, { demo: false, db: quick.db, extraArgs: ['--pay-timeout-seconds', '3'] });
@@ -177,7 +181,8 @@ for (const backend of BACKENDS) {
       assert.equal(status, 'cancelled');
       const detail = (await buyer.get(`/api/v1/orders/${order}`)).json;
       assert.equal(detail.events.at(-1).actor_name, 'system');
-      assert.equal(await stockOf(), stock);
+      assert.equal(await stockOf(), stock - 1);  // the cash-on-delivery unit stays sold
+      assert.equal((await buyer.get(`/api/v1/orders/${cod.json.orders[0].id}`)).json.status, 'pending_payment');
       await quick.stop();
     });
   });
@@ -242,6 +247,43 @@ for (const backend of BACKENDS) {
       assert.equal((await advance(as.buyer, order, { action: 'explode' })).status, 422);
       assert.equal((await advance(as.buyer, order, { action: 'cancel' })).status, 422);
       assert.equal((await advance(as.buyer, order, { action: 'complete' })).status, 409);  // twice
+    });
+
+    test('cash on delivery: packed and sent unpaid, paid when the courier hands the goods over', async () => {
+      const products = (await as.buyer.get(`/api/v1/products?platform_id=${as.storeKeeper.user.platform_id}&page_size=100`)).json.items;
+      const product = products.find((p) => p.store.id === as.storeKeeper.user.store_id);
+      const sku = (await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
+      await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+      const address = (await as.buyer.get('/api/v1/addresses')).json.items[0];
+      const body = { address_id: address.id, delivery_mode: 'same_city', payment_method: 'cash_on_delivery' };
+      assert.equal((await as.buyer.request('POST', '/api/v1/orders', {
+        body: { ...body, payment_method: 'credit' }, headers: { 'idempotency-key': 'cod-bad' } })).status, 422);
+      const placed = await as.buyer.request('POST', '/api/v1/orders', { body, headers: { 'idempotency-key': 'cod-1' } });
+      assert.equal(placed.status, 201, placed.text);
+      const order = placed.json.orders[0];
+      assert.equal(order.payment_method, 'cash_on_delivery');
+      assert.equal((await as.buyer.post(`/api/v1/orders/${order.id}/after-sales`, { kind: 'refund_only', reason: 'other' })).status, 409);
+      assert.equal((await advance(as.storeKeeper, order, { action: 'pack' })).json.status, 'packed');
+      assert.equal((await advance(as.storeKeeper, order, { action: 'ship', carrier: '县乡村物流' })).json.status, 'shipped');
+      assert.equal((await advance(as.buyer, order, { action: 'complete' })).status, 409);  // the cash first
+      const delivered = await advance(as.courier, order, { action: 'deliver', note: '现金已收' });
+      assert.equal(delivered.json.status, 'delivered');
+      assert.equal(delivered.json.payment.provider, 'cash');
+      assert.equal(delivered.json.payment.amount_fen, order.total_fen);
+      assert.equal((await advance(as.buyer, order, { action: 'complete' })).json.status, 'completed');
+    });
+
+    test('an online order is not packed before it is paid', async () => {
+      const products = (await as.buyer.get(`/api/v1/products?platform_id=${as.storeKeeper.user.platform_id}&page_size=100`)).json.items;
+      const product = products.find((p) => p.store.id === as.storeKeeper.user.store_id);
+      const sku = (await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
+      await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+      const address = (await as.buyer.get('/api/v1/addresses')).json.items[0];
+      const placed = await as.buyer.request('POST', '/api/v1/orders', {
+        body: { address_id: address.id, delivery_mode: 'same_city' }, headers: { 'idempotency-key': 'online-1' } });
+      const order = placed.json.orders[0];
+      assert.equal(order.payment_method, 'online');
+      assert.equal((await advance(as.storeKeeper, order, { action: 'pack' })).status, 409);
     });
 
     test('a delivered order completes by itself when the after-sales window closes', async () => {
