@@ -186,6 +186,38 @@ for (const backend of BACKENDS) {
       assert.equal((await admin.get('/healthz')).status, 200);
     });
 
+    test('naughty strings at the platform end: checkout, payment callbacks, ledger, sale events, freight', async () => {
+      const buyer = new Client(server.url);
+      await buyer.login(ACCOUNTS.buyer);
+      const keeper = new Client(server.url);
+      await keeper.login(ACCOUNTS.storeKeeper);
+      const address = (await buyer.post('/api/v1/addresses', {
+        recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组',
+      })).json;
+      const product = (await buyer.get(`/api/v1/products?platform_id=${keeper.user.platform_id}&page_size=1`)).json.items[0];
+      const sku = (await buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
+      await buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+      for (const text of NAUGHTY) {
+        const quote = await buyer.post('/api/v1/orders/quote', { address_id: address.id, delivery_mode: 'express', note: text });
+        assert.ok([200, 422].includes(quote.status), `quote note ${JSON.stringify(text)}: ${quote.status} ${quote.text}`);
+        const agent = await keeper.post('/api/v1/orders/quote', { address_id: address.id, delivery_mode: 'pickup', on_behalf_of: { name: text } });
+        assert.ok([200, 400, 422].includes(agent.status), `agent name ${JSON.stringify(text)}: ${agent.status}`);
+        const callback = await new Client(server.url).request('POST', '/api/v1/payments/sandbox/notify', {
+          raw: text, headers: { 'content-type': 'application/json', 'longnan-sandbox-signature': Buffer.from(text).toString('hex').slice(0, 64) },
+        });
+        assertError(callback, 401, 'bad_signature');
+        const ledger = await admin.get(`/api/v1/ledger/entries?from=${encodeURIComponent(text)}`);
+        assert.ok([200, 422].includes(ledger.status), `ledger from ${JSON.stringify(text)}: ${ledger.status}`);
+        const events = await buyer.get(`/api/v1/sale-events?state=${encodeURIComponent(text)}`);
+        assert.ok([200, 422].includes(events.status), `sale events ${JSON.stringify(text)}: ${events.status}`);
+        const freight = await keeper.request('PUT', `/api/v1/stores/${keeper.user.store_id}/freight`, {
+          body: { rules: [{ region_prefix: text, first_weight_g: 1000, first_fen: 0, extra_weight_g: 1000, extra_fen: 0 }] },
+        });
+        assert.ok([200, 400, 422].includes(freight.status), `freight ${JSON.stringify(text)}: ${freight.status}`);
+      }
+      assert.equal((await admin.get('/healthz')).status, 200);
+    });
+
     test('nothing is half-stored when a request fails part-way', async () => {
       const before = (await admin.get('/api/v1/admin/products?status=store_accepted')).json.total;
       const response = await admin.post('/api/v1/products', {
