@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "orders/providers.h"
 
 namespace longnan::orders {
 
@@ -139,16 +140,14 @@ void record_payment(db::Session& session, int64_t order_id, int64_t platform_id,
 // GET /api/v1/ledger/entries, /api/v1/ledger/summary, GET/PUT /api/v1/commission-rates.
 void register_ledger_routes(http::Router& router, db::Database& database, const core::Clock& clock);
 
-// Payments behind providers: cash (collected and confirmed by a person) and a sandbox
-// online provider that behaves like WeChat Pay / Alipay (prepay id, asynchronous
-// HMAC-SHA-256-signed notification, refunds). The sandbox's own side (what the provider
-// keeps on its servers, and its outbox of notifications) lives in the sandbox_* tables.
+// Payments behind providers (providers.h): cash, confirmed by the person who collects it,
+// and online providers (the sandbox, which behaves like WeChat Pay / Alipay): a prepay id
+// per checkout, then an asynchronous signed notification that alone makes orders paid.
 class Payments {
  public:
-  // `secret`: the key the sandbox signs its notifications with (shared with the platform,
-  // like a WeChat Pay API v3 key).
-  Payments(db::Database& database, const core::Clock& clock, std::string secret)
-      : database_(database), clock_(clock), secret_(std::move(secret)) {}
+  // `sandbox_secret`: the key the sandbox provider signs its notifications with.
+  Payments(db::Database& database, const core::Clock& clock, std::string sandbox_secret)
+      : database_(database), clock_(clock), sandbox_(database, clock, std::move(sandbox_secret)) {}
   void register_routes(http::Router& router);
 
   // The answer to one notification: the HTTP status and what was logged.
@@ -157,14 +156,13 @@ class Payments {
     std::string outcome;  // accepted, duplicate, forged, stale, malformed, unknown, mismatch
     std::string message;
   };
-  // Verifies a notification (signature over "timestamp\nnonce\nbody", a timestamp within
-  // five minutes, a nonce never accepted before, the amount of the prepay) and applies it:
-  // the checkout's unpaid orders become paid and the ledger is credited. Whatever the
-  // outcome, it is logged in payment_notifications; anything but accepted changes nothing
-  // else.
-  Outcome receive(std::string_view timestamp, std::string_view nonce, std::string_view signature, std::string_view body);
-  // The sandbox delivers its due notifications (with retries and back-off, like a real
-  // provider). Returns how many were delivered.
+  // Verifies a notification with its provider (signature, freshness), then checks it (a
+  // nonce never accepted before, the prepay's amount) and applies it: the checkout's unpaid
+  // orders become paid and the ledger is credited. Whatever the outcome, it is logged in
+  // payment_notifications; anything but accepted changes nothing else.
+  Outcome receive(OnlineProvider& provider, const std::function<std::string(std::string_view)>& header,
+                  std::string_view body);
+  // The sandbox delivers its due notifications. Returns how many were delivered.
   int deliver_notifications();
 
   // Returns `amount` of order `order_id`'s payment to the buyer through the provider it
@@ -174,22 +172,18 @@ class Payments {
   core::Result<int64_t> refund(db::Session& session, int64_t order_id, int64_t amount, std::optional<int64_t> after_sale_id,
                                const std::vector<int64_t>& items, std::optional<int64_t> actor_id, int64_t now);
 
-  // Signs a notification as the sandbox does (also for tests of forged signatures).
-  std::string sign(std::string_view timestamp, std::string_view nonce, std::string_view body) const;
-
  private:
   http::Response pay_checkout(http::Request& request);
   http::Response get_checkout(http::Request& request);
-  http::Response notify(http::Request& request);
-  http::Response sandbox_prepay(http::Request& request);
-  http::Response sandbox_confirm(http::Request& request);
-  void log_notification(std::string_view nonce, std::string_view prepay_id, const Outcome& outcome, std::string_view body);
-  // The sandbox provider's refund: refuses more than the transaction's amount in total.
-  core::Result<std::string> sandbox_refund(db::Session& session, const std::string& transaction_id, int64_t amount, int64_t now);
+  http::Response notify(OnlineProvider& provider, http::Request& request);
+  void log_notification(std::string_view provider, std::string_view nonce, std::string_view prepay_id,
+                        const Outcome& outcome, std::string_view body);
+  PaymentProvider* provider_named(std::string_view name);
 
   db::Database& database_;
   const core::Clock& clock_;
-  std::string secret_;
+  CashProvider cash_;
+  SandboxProvider sandbox_;
 };
 
 // After-sales requests (after_sales.cpp): refund only, or return and refund.

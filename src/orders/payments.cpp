@@ -1,5 +1,6 @@
-// Online payment through the sandbox provider, its signed asynchronous notifications, and
-// refunds through the provider an order was paid with.
+// Payments on the platform's side, whatever the provider: paying a checkout online
+// (prepay id), receiving providers' notifications, and refunds through the provider an
+// order was paid with. The providers themselves are in providers.h.
 //
 // The path of an online payment: the buyer asks to pay a checkout (POST
 // /api/v1/checkouts/{id}/pay) and gets a prepay id from the provider; the buyer approves
@@ -21,14 +22,6 @@
 namespace longnan::orders {
 namespace {
 
-constexpr int64_t kNotificationWindowSeconds = 300;  // older or newer timestamps are replays or forgeries
-constexpr int kMaxDeliveryAttempts = 8;
-
-bool valid_nonce(std::string_view nonce) {
-  return nonce.size() >= 16 && nonce.size() <= 64 &&
-         nonce.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
-}
-
 // The total still to pay of a checkout: its unpaid orders.
 int64_t payable(db::Session& session, int64_t checkout_id) {
   return session.scalar("SELECT COALESCE(SUM(total_fen), 0) FROM orders WHERE checkout_id = :c AND status = 'pending_payment'",
@@ -37,67 +30,58 @@ int64_t payable(db::Session& session, int64_t checkout_id) {
 
 }  // namespace
 
-std::string Payments::sign(std::string_view timestamp, std::string_view nonce, std::string_view body) const {
-  std::string message;
-  message.reserve(timestamp.size() + nonce.size() + body.size() + 2);
-  message.append(timestamp).append("\n").append(nonce).append("\n").append(body);
-  return core::hmac_sha256_hex(secret_, message);
+PaymentProvider* Payments::provider_named(std::string_view name) {
+  if (name == cash_.name()) return &cash_;
+  if (name == sandbox_.name()) return &sandbox_;
+  return nullptr;
 }
 
-void Payments::log_notification(std::string_view nonce, std::string_view prepay_id, const Outcome& outcome,
-                                std::string_view body) {
+void Payments::log_notification(std::string_view provider, std::string_view nonce, std::string_view prepay_id,
+                                const Outcome& outcome, std::string_view body) {
   if (outcome.outcome != "accepted" && outcome.outcome != "duplicate")
     spdlog::warn("payment notification refused ({}): {}", outcome.outcome, outcome.message);
   database_.write([&](db::Session& session) {
     session.exec(
         "INSERT INTO payment_notifications (provider, nonce, prepay_id, outcome, detail, body, received_at) "
-        "VALUES ('sandbox', :n, :p, :o, :d, :b, :t)",
-        {std::string(nonce.substr(0, 64)), std::string(prepay_id.substr(0, 64)), outcome.outcome, outcome.message,
+        "VALUES (:v, :n, :p, :o, :d, :b, :t)",
+        {std::string(provider), std::string(nonce.substr(0, 64)), std::string(prepay_id.substr(0, 64)), outcome.outcome, outcome.message,
          std::string(body.substr(0, 4096)), clock_.now_ms()});
   });
 }
 
-Payments::Outcome Payments::receive(std::string_view timestamp, std::string_view nonce, std::string_view signature,
+Payments::Outcome Payments::receive(OnlineProvider& provider, const std::function<std::string(std::string_view)>& header,
                                     std::string_view body) {
   const int64_t now = clock_.now_ms();
-  auto refuse = [&](int status, std::string outcome, std::string message, std::string_view prepay_id = {}) {
+  const std::string provider_name(provider.name());
+  auto verified = provider.verify(header, body, now);
+  if (auto* refused = std::get_if<RefusedNotification>(&verified)) {
+    Outcome result{refused->status, refused->outcome, refused->message};
+    log_notification(provider_name, refused->nonce, "", result, body);
+    return result;
+  }
+  const PaidNotification& paid = std::get<PaidNotification>(verified);
+  const std::string& nonce = paid.nonce;
+  const std::string& prepay_id = paid.prepay_id;
+  const std::string& transaction_id = paid.transaction_id;
+  const int64_t amount = paid.amount_fen;
+  auto refuse = [&](int status, std::string outcome, std::string message) {
     Outcome result{status, std::move(outcome), std::move(message)};
-    log_notification(nonce, prepay_id, result, body);
+    log_notification(provider_name, nonce, prepay_id, result, body);
     return result;
   };
-  if (!core::equal_constant_time(signature, sign(timestamp, nonce, body)))
-    return refuse(401, "forged", "the signature does not verify");
-  int64_t seconds = 0;
-  auto [end, error] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), seconds);
-  if (error != std::errc() || end != timestamp.data() + timestamp.size())
-    return refuse(400, "malformed", "the timestamp is not a number");
-  if (std::abs(now / 1000 - seconds) > kNotificationWindowSeconds)
-    return refuse(400, "stale", "the timestamp is outside the five-minute window");
-  if (!valid_nonce(nonce)) return refuse(400, "malformed", "the nonce must be 16 to 64 hex digits");
-  auto parsed = http::parse_json(body);
-  if (!parsed || !parsed->is_object()) return refuse(400, "malformed", "the body is not a JSON object");
-  const auto& object = parsed->as_object();
-  auto text = [&](const char* key) -> std::string {
-    auto* value = object.if_contains(key);
-    return value && value->is_string() ? std::string(value->as_string()) : std::string();
-  };
-  const std::string prepay_id = text("prepay_id"), transaction_id = text("transaction_id"), state = text("trade_state");
-  auto* amount_value = object.if_contains("amount_fen");
-  if (prepay_id.empty() || transaction_id.empty() || state != "SUCCESS" || !amount_value || !amount_value->is_int64())
-    return refuse(400, "malformed", "prepay_id, transaction_id, amount_fen and trade_state SUCCESS are required", prepay_id);
-  const int64_t amount = amount_value->as_int64();
 
   Outcome result;
   try {
     auto status = database_.transaction([&](db::Session& session) -> core::Status {
-      if (session.scalar("SELECT COUNT(*) FROM payment_notifications WHERE provider = 'sandbox' AND nonce = :n AND "
+      if (session.scalar("SELECT COUNT(*) FROM payment_notifications WHERE provider = :v AND nonce = :n AND "
                          "outcome = 'accepted'",
-                         {std::string(nonce)}) > 0) {
+                         {provider_name, nonce}) > 0) {
         result = {200, "duplicate", "this notification was accepted before"};
         return core::Status();
       }
       auto intent = session.query_one(
-          "SELECT id, checkout_id, amount_fen, status FROM payment_intents WHERE prepay_id = :p", {prepay_id});
+          "SELECT id, checkout_id, amount_fen, status FROM payment_intents WHERE prepay_id = :p AND provider = :v",
+          {prepay_id, provider_name});
       if (!intent) {
         result = {404, "unknown", "no such prepay id"};
         return core::Status();
@@ -123,49 +107,34 @@ Payments::Outcome Payments::receive(std::string_view timestamp, std::string_view
                "SELECT id, platform_id, total_fen FROM orders WHERE checkout_id = :c AND status = 'pending_payment' ORDER BY id",
                {intent->integer(1)})) {
         if (applied + order.integer(2) > amount) break;
-        if (!apply(session, order.integer(0), order.integer(1), transition_named("pay_online"), std::nullopt, "sandbox",
+        if (!apply(session, order.integer(0), order.integer(1), transition_named("pay_online"), std::nullopt, provider_name,
                    transaction_id, now))
           continue;
-        record_payment(session, order.integer(0), order.integer(1), "sandbox", order.integer(2), transaction_id,
+        record_payment(session, order.integer(0), order.integer(1), provider_name, order.integer(2), transaction_id,
                        std::nullopt, now);
         applied += order.integer(2);
       }
       // Money for orders that were cancelled meanwhile (or paid another way) goes straight back.
       if (const int64_t surplus = amount - applied; surplus > 0) {
-        auto refunded = sandbox_refund(session, transaction_id, surplus, now);
+        auto refunded = provider.refund(session, transaction_id, surplus, now);
         if (!refunded) return refunded.error();
         session.exec("UPDATE payment_intents SET surplus_refunded_fen = :s WHERE id = :i", {surplus, intent->integer(0)});
         spdlog::info("payment {}: {} fen for orders no longer payable refunded", prepay_id, surplus);
       }
       session.exec(
           "INSERT INTO payment_notifications (provider, nonce, prepay_id, outcome, detail, body, received_at) "
-          "VALUES ('sandbox', :n, :p, 'accepted', :d, :b, :t)",
-          {std::string(nonce), prepay_id, "paid " + std::to_string(applied) + " fen of orders", std::string(body), now});
+          "VALUES (:v, :n, :p, 'accepted', :d, :b, :t)",
+          {provider_name, nonce, prepay_id, "paid " + std::to_string(applied) + " fen of orders", std::string(body), now});
       result = {200, "accepted", "paid"};
       return core::Status();
     });
-    if (!status) return refuse(409, "mismatch", status.error().message, prepay_id);
+    if (!status) return refuse(409, "mismatch", status.error().message);
   } catch (const db::UniqueViolation&) {
     // The same notification was being accepted on another connection at the same moment.
     result = {200, "duplicate", "this notification was accepted before"};
   }
-  if (result.outcome != "accepted") log_notification(nonce, prepay_id, result, body);
+  if (result.outcome != "accepted") log_notification(provider_name, nonce, prepay_id, result, body);
   return result;
-}
-
-core::Result<std::string> Payments::sandbox_refund(db::Session& session, const std::string& transaction_id, int64_t amount,
-                                                   int64_t now) {
-  auto paid = session.query_one("SELECT amount_fen FROM sandbox_prepays WHERE transaction_id = :x AND status = 'paid'",
-                                {transaction_id});
-  if (!paid) return core::conflict("the provider has no such transaction", "payment");
-  const int64_t refunded =
-      session.scalar("SELECT COALESCE(SUM(amount_fen), 0) FROM sandbox_refunds WHERE transaction_id = :x", {transaction_id});
-  if (refunded + amount > paid->integer(0))
-    return core::conflict("the provider refuses to refund more than was paid", "amount_fen");
-  std::string refund_id = "sbr_" + core::random_hex(12);
-  session.exec("INSERT INTO sandbox_refunds (transaction_id, refund_id, amount_fen, created_at) VALUES (:x, :r, :a, :t)",
-               {transaction_id, refund_id, amount, now});
-  return refund_id;
 }
 
 core::Result<int64_t> Payments::refund(db::Session& session, int64_t order_id, int64_t amount,
@@ -183,51 +152,29 @@ core::Result<int64_t> Payments::refund(db::Session& session, int64_t order_id, i
   if (session.exec("UPDATE orders SET refunded_fen = refunded_fen + :a WHERE id = :o AND refunded_fen + :a2 <= total_fen",
                    {amount, order_id, amount}) != 1)
     return core::conflict("the refund is more than what is left of the order", "amount_fen");
-  std::string reference;
-  if (payment->text(1) == "sandbox") {
-    auto provider_refund = sandbox_refund(session, payment->text(2), amount, now);
-    if (!provider_refund) return provider_refund.error();
-    reference = *provider_refund;
-  } else {
-    reference = "cash returned by hand";  // the store or the agent hands the cash back
-  }
+  PaymentProvider* provider = provider_named(payment->text(1));
+  if (!provider) return core::conflict("the order was paid with a provider this server does not have", "payment");
+  auto reference = provider->refund(session, payment->text(2), amount, now);
+  if (!reference) return reference.error();
   const int64_t refund_id = session.insert(
       "INSERT INTO refunds (order_id, platform_id, after_sale_id, payment_id, provider, amount_fen, reference, created_by, "
       "created_at) VALUES (:o, :p, :a, :pay, :v, :m, :r, :u, :t) RETURNING id",
       {order_id, payment->integer(5), after_sale_id ? db::Value(*after_sale_id) : db::Value(), payment->integer(0),
-       payment->text(1), amount, reference, actor_id ? db::Value(*actor_id) : db::Value(), now});
+       payment->text(1), amount, *reference, actor_id ? db::Value(*actor_id) : db::Value(), now});
   if (auto posted = post_refund(session, order_id, refund_id, amount, items, now); !posted) return posted.error();
   return refund_id;
 }
 
 int Payments::deliver_notifications() {
-  const int64_t now = clock_.now_ms();
-  std::vector<std::pair<int64_t, std::string>> due;
-  database_.with_session([&](db::Session& session) {
-    for (const auto& row : session.query(
-             "SELECT id, body FROM sandbox_notifications WHERE delivered_at IS NULL AND next_at <= :t AND attempts < :m "
-             "ORDER BY id LIMIT 200",
-             {now, int64_t{kMaxDeliveryAttempts}}))
-      due.emplace_back(row.integer(0), row.text(1));
+  return sandbox_.deliver_due([this](const SandboxProvider::Outgoing& outgoing) {
+    auto header = [&](std::string_view name) -> std::string {
+      if (name == "longnan-sandbox-timestamp") return outgoing.timestamp;
+      if (name == "longnan-sandbox-nonce") return outgoing.nonce;
+      if (name == "longnan-sandbox-signature") return outgoing.signature;
+      return {};
+    };
+    return receive(sandbox_, header, outgoing.body).status;
   });
-  int delivered = 0;
-  for (const auto& [id, body] : due) {
-    // Each attempt is signed afresh with its own timestamp and nonce, as providers do.
-    const std::string timestamp = std::to_string(clock_.now_ms() / 1000), nonce = core::random_hex(16);
-    Outcome outcome = receive(timestamp, nonce, sign(timestamp, nonce, body), body);
-    database_.write([&](db::Session& session) {
-      if (outcome.status == 200) {
-        session.exec("UPDATE sandbox_notifications SET attempts = attempts + 1, delivered_at = :t WHERE id = :i",
-                     {clock_.now_ms(), id});
-      } else {
-        const int64_t attempts = session.scalar("SELECT attempts FROM sandbox_notifications WHERE id = :i", {id}) + 1;
-        session.exec("UPDATE sandbox_notifications SET attempts = :a, next_at = :n WHERE id = :i",
-                     {attempts, clock_.now_ms() + attempts * attempts * 15'000, id});
-      }
-    });
-    if (outcome.status == 200) ++delivered;
-  }
-  return delivered;
 }
 
 // POST /api/v1/checkouts/{id}/pay {provider: "sandbox"}: a prepay id for the checkout's
@@ -240,10 +187,11 @@ http::Response Payments::pay_checkout(http::Request& request) {
   auto body = http::parse_object(request);
   if (!body) return http::error_response(request, body.error());
   http::Fields fields(*body);
-  auto provider = fields.text("provider", true, 20);
-  if (fields.ok() && *provider != "sandbox")
+  auto provider_name = fields.text("provider", true, 20);
+  if (fields.ok() && *provider_name != sandbox_.name())
     fields.fail(core::invalid("provider", "provider must be sandbox (cash is confirmed by the person who collects it)"));
   if (!fields.ok()) return http::error_response(request, fields.error());
+  OnlineProvider& provider = sandbox_;
   const int64_t now = clock_.now_ms();
   boost::json::object answer;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
@@ -261,19 +209,16 @@ http::Response Payments::pay_checkout(http::Request& request) {
       // The amount changed (an order was cancelled): earlier prepays are closed; if one is
       // paid after all, its money goes back (see receive()).
       session.exec("UPDATE payment_intents SET status = 'closed' WHERE checkout_id = :c AND status = 'pending'", {*id});
-      prepay_id = "sbp_" + core::random_hex(16);
-      session.exec(
-          "INSERT INTO sandbox_prepays (prepay_id, merchant_ref, amount_fen, status, created_at) VALUES (:p, :m, :a, 'created', :t)",
-          {prepay_id, "checkout:" + std::to_string(*id), amount, now});
+      prepay_id = provider.create_prepay(session, "checkout:" + std::to_string(*id), amount, now);
       session.exec(
           "INSERT INTO payment_intents (checkout_id, buyer_user_id, provider, prepay_id, amount_fen, status, created_at) "
-          "VALUES (:c, :u, 'sandbox', :p, :a, 'pending', :t)",
-          {*id, (*principal)->user_id, prepay_id, amount, now});
+          "VALUES (:c, :u, :v, :p, :a, 'pending', :t)",
+          {*id, (*principal)->user_id, std::string(provider.name()), prepay_id, amount, now});
     }
     const int64_t deadline = session.scalar(
         "SELECT COALESCE(MIN(pay_deadline), 0) FROM orders WHERE checkout_id = :c AND status = 'pending_payment'", {*id});
-    answer = {{"checkout_id", *id},     {"provider", "sandbox"}, {"prepay_id", prepay_id},
-              {"amount_fen", amount},   {"pay_deadline", deadline}, {"pay_url", "/pay/sandbox/" + prepay_id}};
+    answer = {{"checkout_id", *id},   {"provider", std::string(provider.name())}, {"prepay_id", prepay_id},
+              {"amount_fen", amount}, {"pay_deadline", deadline}, {"pay_url", provider.pay_url(prepay_id)}};
     return core::Status();
   });
   if (!status) return http::error_response(request, status.error());
@@ -306,13 +251,12 @@ http::Response Payments::get_checkout(http::Request& request) {
   return http::json_response(*answer);
 }
 
-// POST /api/v1/payments/sandbox/notify: the provider's callback. Headers
+// POST /api/v1/payments/{provider}/notify: a provider's callback. For the sandbox: headers
 // Longnan-Sandbox-Timestamp (Unix seconds), Longnan-Sandbox-Nonce and
 // Longnan-Sandbox-Signature (hex HMAC-SHA-256 of "timestamp\nnonce\nbody").
-http::Response Payments::notify(http::Request& request) {
-  auto header = [&](const char* name) { return std::string(request.header(name).value_or("")); };
-  Outcome outcome = receive(header("longnan-sandbox-timestamp"), header("longnan-sandbox-nonce"),
-                            header("longnan-sandbox-signature"), request.body);
+http::Response Payments::notify(OnlineProvider& provider, http::Request& request) {
+  auto header = [&](std::string_view name) { return std::string(request.header(name).value_or("")); };
+  Outcome outcome = receive(provider, header, request.body);
   if (outcome.status == 200)
     return http::json_response(boost::json::object{{"code", "SUCCESS"}, {"outcome", outcome.outcome}});
   static const std::map<std::string, std::string> kCodes{{"forged", "bad_signature"}, {"stale", "stale"},
@@ -322,66 +266,12 @@ http::Response Payments::notify(http::Request& request) {
   return http::error_response(request, outcome.status, code == kCodes.end() ? "bad_request" : code->second, outcome.message);
 }
 
-// GET /api/v1/sandbox/prepays/{prepay_id}: what the provider's payment page shows.
-http::Response Payments::sandbox_prepay(http::Request& request) {
-  auto principal = http::require_login(request);
-  if (!principal) return http::error_response(request, principal.error());
-  const std::string prepay_id(request.path_param("prepay_id"));
-  std::optional<boost::json::object> answer;
-  database_.with_session([&](db::Session& session) {
-    auto row = session.query_one(
-        "SELECT s.prepay_id, s.amount_fen, s.status, s.transaction_id, i.checkout_id FROM sandbox_prepays s "
-        "JOIN payment_intents i ON i.prepay_id = s.prepay_id WHERE s.prepay_id = :p AND i.buyer_user_id = :u",
-        {prepay_id, (*principal)->user_id});
-    if (!row) return;
-    answer = boost::json::object{{"prepay_id", row->text(0)}, {"amount_fen", row->integer(1)}, {"status", row->text(2)},
-                                 {"transaction_id", row->text(3)}, {"checkout_id", row->integer(4)},
-                                 {"merchant", "陇南电商扶贫平台"}};
-  });
-  if (!answer) return http::error_response(request, core::not_found("no such prepay"));
-  return http::json_response(*answer);
-}
-
-// POST /api/v1/sandbox/prepays/{prepay_id}/pay: the buyer approves the payment in the
-// provider's page. The provider records it and queues its signed notification to the
-// platform; the orders become paid only when that notification is received.
-http::Response Payments::sandbox_confirm(http::Request& request) {
-  auto principal = http::require_login(request);
-  if (!principal) return http::error_response(request, principal.error());
-  const std::string prepay_id(request.path_param("prepay_id"));
-  const int64_t now = clock_.now_ms();
-  boost::json::object answer;
-  auto status = database_.transaction([&](db::Session& session) -> core::Status {
-    auto row = session.query_one(
-        "SELECT s.amount_fen, s.status FROM sandbox_prepays s JOIN payment_intents i ON i.prepay_id = s.prepay_id "
-        "WHERE s.prepay_id = :p AND i.buyer_user_id = :u",
-        {prepay_id, (*principal)->user_id});
-    if (!row) return core::not_found("no such prepay");
-    const std::string transaction_id = "sbt_" + core::random_hex(16);
-    if (session.exec("UPDATE sandbox_prepays SET status = 'paid', transaction_id = :x, paid_at = :t "
-                     "WHERE prepay_id = :p AND status = 'created'",
-                     {transaction_id, now, prepay_id}) != 1)
-      return core::conflict("this prepay was paid already", "prepay_id");
-    const std::string body = boost::json::serialize(boost::json::object{{"prepay_id", prepay_id},
-                                                                        {"transaction_id", transaction_id},
-                                                                        {"amount_fen", row->integer(0)},
-                                                                        {"trade_state", "SUCCESS"},
-                                                                        {"paid_at", now}});
-    session.exec("INSERT INTO sandbox_notifications (prepay_id, body, next_at) VALUES (:p, :b, :t)", {prepay_id, body, now});
-    answer = {{"prepay_id", prepay_id}, {"status", "paid"}, {"transaction_id", transaction_id}};
-    return core::Status();
-  });
-  if (!status) return http::error_response(request, status.error());
-  return http::json_response(answer);
-}
-
 void Payments::register_routes(http::Router& router) {
   using http::Method;
   router.add(Method::kGet, "/api/v1/checkouts/{id}", [this](http::Request& r) { return get_checkout(r); });
   router.add(Method::kPost, "/api/v1/checkouts/{id}/pay", [this](http::Request& r) { return pay_checkout(r); });
-  router.add(Method::kPost, "/api/v1/payments/sandbox/notify", [this](http::Request& r) { return notify(r); });
-  router.add(Method::kGet, "/api/v1/sandbox/prepays/{prepay_id}", [this](http::Request& r) { return sandbox_prepay(r); });
-  router.add(Method::kPost, "/api/v1/sandbox/prepays/{prepay_id}/pay", [this](http::Request& r) { return sandbox_confirm(r); });
+  router.add(Method::kPost, "/api/v1/payments/sandbox/notify", [this](http::Request& r) { return notify(sandbox_, r); });
+  sandbox_.register_routes(router);
 }
 
 }  // namespace longnan::orders
