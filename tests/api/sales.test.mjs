@@ -247,6 +247,48 @@ for (const backend of BACKENDS) {
   });
 }
 
+for (const backend of BACKENDS) {
+  describe(`a village agent sells a household's goods (${backend})`, () => {
+    test('the store keeper lists them for the household, and the sale is credited to the household', async () => {
+      const server = await startServer(backend);
+      try {
+        const as = {};
+        for (const role of ['storeKeeper', 'countyAdmin', 'household', 'buyer']) {
+          as[role] = new Client(server.url);
+          await as[role].login(ACCOUNTS[role]);
+        }
+        const categories = (await as.buyer.get('/api/v1/categories')).json.items;
+        // 代销: the agent enters the villager's goods; the villager (a household supplier)
+        // is the producer.
+        const created = await as.storeKeeper.post('/api/v1/products', {
+          name: '李奶奶家土蜂蜜', category_id: categories.find((c) => c.code === 'tea.honey.honey').id,
+          origin_village_code: '621221100201', producer_id: as.household.user.producer_id,
+          skus: [{ code: 'AGENT-1', price_fen: 6800, stock: 10, weight_g: 500 }],
+        });
+        assert.equal(created.status, 201, created.text);
+        assert.equal((await as.countyAdmin.post(`/api/v1/products/${created.json.id}/review`, { action: 'approve' })).status, 200);
+        const sku = created.json.skus[0];
+        const address = (await as.buyer.post('/api/v1/addresses', {
+          recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组',
+        })).json;
+        await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 2 } });
+        const order = (await as.buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: 'village_point' }, headers: { 'idempotency-key': 'agent-sale' },
+        })).json.orders[0];
+        assert.equal((await as.storeKeeper.post(`/api/v1/orders/${order.id}/advance`, { action: 'pay_cash' })).status, 200);
+        const statement = (await as.household.get('/api/v1/ledger/entries')).json;
+        const credit = statement.items.find((e) => e.order_id === order.id);
+        assert.ok(credit, JSON.stringify(statement));
+        assert.equal(credit.producer.id, as.household.user.producer_id);
+        assert.ok(credit.amount_fen > 0 && credit.amount_fen <= 2 * 6800);
+        assert.equal(statement.totals.net_fen >= credit.amount_fen, true);
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+}
+
 describe('a flash sale through two app servers on one PostgreSQL', () => {
   test('never sells more than the event\'s stock nor more than the limit to anyone', async () => {
     const db = freshDatabase('postgresql');
