@@ -176,6 +176,7 @@ class Payments {
   http::Response pay_checkout(http::Request& request);
   http::Response get_checkout(http::Request& request);
   http::Response notify(OnlineProvider& provider, http::Request& request);
+  http::Response list_notifications(http::Request& request);
   void log_notification(std::string_view provider, std::string_view nonce, std::string_view prepay_id,
                         const Outcome& outcome, std::string_view body);
   PaymentProvider* provider_named(std::string_view name);

@@ -266,11 +266,46 @@ http::Response Payments::notify(OnlineProvider& provider, http::Request& request
   return http::error_response(request, outcome.status, code == kCodes.end() ? "bad_request" : code->second, outcome.message);
 }
 
+// GET /api/v1/payment-notifications?outcome=: every callback providers sent, accepted or
+// refused (forgeries too), newest first. City admins and city-wide auditors: a callback
+// names no county until it is verified.
+http::Response Payments::list_notifications(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCityAdmin, core::Role::kAuditor});
+  if (!principal) return http::error_response(request, principal.error());
+  if (!(*principal)->is_city_wide()) return http::error_response(request, core::forbidden("payment callbacks are city-wide"));
+  auto page = http::parse_page(request);
+  if (!page) return http::error_response(request, page.error());
+  std::string where = " WHERE 1=1";
+  std::vector<db::Value> params;
+  if (auto outcome = request.query_param("outcome"); outcome && !outcome->empty()) {
+    static const std::vector<std::string_view> kOutcomes{"accepted", "duplicate", "forged", "stale",
+                                                         "malformed", "unknown", "mismatch"};
+    if (std::find(kOutcomes.begin(), kOutcomes.end(), *outcome) == kOutcomes.end())
+      return http::error_response(request, core::invalid("outcome", "unknown outcome"));
+    where += " AND outcome = :o";
+    params.emplace_back(std::string(*outcome));
+  }
+  boost::json::array items;
+  int64_t total = 0;
+  database_.with_session([&](db::Session& session) {
+    auto result = db::select_page(session, "SELECT id, provider, nonce, prepay_id, outcome, detail, body, received_at",
+                                  "FROM payment_notifications" + where, "ORDER BY id DESC", params, page->page_size,
+                                  page->offset());
+    total = result.total;
+    for (const auto& row : result.rows)
+      items.push_back(boost::json::object{{"id", row.integer(0)},      {"provider", row.text(1)}, {"nonce", row.text(2)},
+                                          {"prepay_id", row.text(3)},  {"outcome", row.text(4)},  {"detail", row.text(5)},
+                                          {"body", row.text(6)},       {"received_at", row.integer(7)}});
+  });
+  return http::json_response(http::page_body(std::move(items), total, *page));
+}
+
 void Payments::register_routes(http::Router& router) {
   using http::Method;
   router.add(Method::kGet, "/api/v1/checkouts/{id}", [this](http::Request& r) { return get_checkout(r); });
   router.add(Method::kPost, "/api/v1/checkouts/{id}/pay", [this](http::Request& r) { return pay_checkout(r); });
   router.add(Method::kPost, "/api/v1/payments/sandbox/notify", [this](http::Request& r) { return notify(sandbox_, r); });
+  router.add(Method::kGet, "/api/v1/payment-notifications", [this](http::Request& r) { return list_notifications(r); });
   sandbox_.register_routes(router);
 }
 

@@ -135,6 +135,15 @@ for (const backend of BACKENDS) {
       assert.equal((await notify(signedNotification({ ...body, amount_fen: '1' }))).status, 400);
       assert.equal((await notify({ raw: JSON.stringify(body), headers: { 'content-type': 'application/json' } })).status, 401);
       assert.equal(await statusOf(id), 'pending_payment');
+      // Every refused callback is on the log for the city's auditors.
+      const auditor = new Client(server.url);
+      await auditor.login(ACCOUNTS.auditor);
+      const log = (await auditor.get('/api/v1/payment-notifications?page_size=100')).json.items;
+      for (const outcome of ['forged', 'stale', 'mismatch', 'unknown', 'malformed'])
+        assert.ok(log.some((entry) => entry.outcome === outcome), `no ${outcome} callback on the log`);
+      assert.equal((await auditor.get('/api/v1/payment-notifications?outcome=forged')).json.items[0].outcome, 'forged');
+      assert.equal((await buyer.get('/api/v1/payment-notifications')).status, 403);
+      assert.equal((await auditor.get('/api/v1/payment-notifications?outcome=bogus')).status, 422);
 
       const genuine = signedNotification(body);
       const accepted = await notify(genuine);
