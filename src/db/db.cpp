@@ -421,6 +421,9 @@ class SociDatabase final : public Database {
   }
 
   void with_session(const std::function<void(Session&)>& work) override {
+    // Inside a transaction, work on its session: it sees the transaction's own changes, and
+    // the SQLite writer never waits for a pooled connection held by a caller waiting for it.
+    if (current_transaction) return work(*current_transaction);
     size_t index = acquire();
     struct Release {
       SociDatabase* database;

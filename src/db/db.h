@@ -85,7 +85,8 @@ class Database {
   virtual Dialect dialect() const = 0;
   virtual PoolStats pool_stats() const = 0;
 
-  // Runs `work` on a leased session without a transaction (single statements, reads).
+  // Runs `work` on a leased session without a transaction (single statements, reads); called
+  // inside a transaction, on that transaction's session.
   virtual void with_session(const std::function<void(Session&)>& work) = 0;
 
   // Runs `work` in a transaction: committed when it returns an ok Status, rolled back when it
