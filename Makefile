@@ -48,6 +48,7 @@ fuzz:
 
 bench: build
 	@bash bench/read_path.sh $(BIN)
+	@bash bench/flash_sale.sh
 
 clean:
 	rm -rf build web/dist
