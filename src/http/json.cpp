@@ -1,5 +1,6 @@
 #include "http/json.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/validate.h"
@@ -175,6 +176,18 @@ core::Result<Page> parse_page(const Request& request) {
 
 boost::json::object page_body(boost::json::array items, int64_t total, const Page& page) {
   return {{"items", std::move(items)}, {"total", total}, {"page", page.page}, {"page_size", page.page_size}};
+}
+
+core::Result<std::optional<std::string>> query_enum(const Request& request, std::string_view name,
+                                                    std::initializer_list<std::string_view> allowed) {
+  auto text = request.query_param(name);
+  if (!text || text->empty()) return std::optional<std::string>();
+  if (std::find(allowed.begin(), allowed.end(), *text) == allowed.end()) {
+    std::string list;
+    for (auto value : allowed) list += (list.empty() ? "" : ", ") + std::string(value);
+    return core::invalid(std::string(name), std::string(name) + " must be one of " + list);
+  }
+  return std::optional<std::string>(std::string(*text));
 }
 
 core::Result<int64_t> path_id(const Request& request, std::string_view name) {

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,10 @@ boost::json::object page_body(boost::json::array items, int64_t total, const Pag
 // An optional integer query parameter within [min, max] (400 when not an integer, 422 out of range).
 core::Result<std::optional<int64_t>> query_integer(const Request& request, std::string_view name, int64_t min,
                                                    int64_t max);
+// An optional query parameter that must be one of `allowed` (422 otherwise); nullopt when
+// absent or empty.
+core::Result<std::optional<std::string>> query_enum(const Request& request, std::string_view name,
+                                                    std::initializer_list<std::string_view> allowed);
 // A path parameter that must be a positive id; anything else is 404 (no such object).
 core::Result<int64_t> path_id(const Request& request, std::string_view name = "id");
 

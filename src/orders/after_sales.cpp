@@ -46,7 +46,7 @@ struct Access {
   bool buyer = false, store = false, county = false, overseer = false;
   bool any() const { return buyer || store || county || overseer; }
 };
-Access access_of(const core::Principal &caller, const db::Row &row) {
+Access access_of(const core::Principal& caller, const db::Row& row) {
   Access access;
   access.buyer = caller.user_id == row.integer(4);
   access.store = caller.role == core::Role::kStoreKeeper && caller.store_id == row.integer(3);
@@ -56,9 +56,9 @@ Access access_of(const core::Principal &caller, const db::Row &row) {
   return access;
 }
 
-boost::json::object request_json(db::Session &session, const db::Row &row, bool with_events) {
+boost::json::object request_json(db::Session& session, const db::Row& row, bool with_events) {
   boost::json::array items;
-  for (const auto &item : session.query("SELECT a.order_item_id, i.name, i.price_fen, a.quantity "
+  for (const auto& item : session.query("SELECT a.order_item_id, i.name, i.price_fen, a.quantity "
                                         "FROM after_sale_items a "
                                         "JOIN order_items i ON i.id = a.order_item_id WHERE "
                                         "a.after_sale_id = :a ORDER BY a.order_item_id",
@@ -87,7 +87,7 @@ boost::json::object request_json(db::Session &session, const db::Row &row, bool 
                            {"items", std::move(items)}};
   if (with_events) {
     boost::json::array events;
-    for (const auto &event : session.query("SELECT from_status, to_status, actor_name, note, at FROM "
+    for (const auto& event : session.query("SELECT from_status, to_status, actor_name, note, at FROM "
                                            "after_sale_events WHERE after_sale_id = :a ORDER BY id",
                                            {row.integer(0)}))
       events.push_back(boost::json::object{
@@ -101,8 +101,8 @@ boost::json::object request_json(db::Session &session, const db::Row &row, bool 
   return body;
 }
 
-void record_event(db::Session &session, int64_t id, std::optional<std::string_view> from, std::string_view to,
-                  const core::Principal &actor, const std::string &note, int64_t now) {
+void record_event(db::Session& session, int64_t id, std::optional<std::string_view> from, std::string_view to,
+                  const core::Principal& actor, const std::string& note, int64_t now) {
   session.exec(
       "INSERT INTO after_sale_events (after_sale_id, from_status, "
       "to_status, actor_user_id, actor_name, note, at) "
@@ -113,7 +113,7 @@ void record_event(db::Session &session, int64_t id, std::optional<std::string_vi
 }  // namespace
 
 // POST /api/v1/orders/{id}/after-sales: the buyer's request.
-http::Response AfterSales::create(http::Request &request) {
+http::Response AfterSales::create(http::Request& request) {
   auto principal = http::require_login(request);
   if (!principal) return http::error_response(request, principal.error());
   auto order_id = http::path_id(request);
@@ -125,8 +125,8 @@ http::Response AfterSales::create(http::Request &request) {
   auto reason = fields.text("reason", true, 30);
   auto description = fields.text("description", false, 500);
   auto amount = fields.integer("amount_fen", false, 1, INT64_C(1) << 40);
-  const auto *item_array = fields.array("items", false, 100);
-  const auto *photo_array = fields.array("photos", false, 9);
+  const auto* item_array = fields.array("items", false, 100);
+  const auto* photo_array = fields.array("photos", false, 9);
   if (fields.ok() && *kind != "refund_only" && *kind != "return_refund")
     fields.fail(core::invalid("kind", "kind must be refund_only or return_refund"));
   if (fields.ok() && std::find(kReasons.begin(), kReasons.end(), *reason) == kReasons.end())
@@ -137,7 +137,7 @@ http::Response AfterSales::create(http::Request &request) {
   // Items: [{order_item_id, quantity}].
   std::vector<std::pair<int64_t, int64_t>> wanted;
   if (item_array)
-    for (const auto &value : *item_array) {
+    for (const auto& value : *item_array) {
       if (!value.is_object()) return http::error_response(request, core::bad_request("items must be objects", "items"));
       http::Fields item(value.as_object());
       auto item_id = item.integer("order_item_id", true, 1, INT64_MAX);
@@ -147,7 +147,7 @@ http::Response AfterSales::create(http::Request &request) {
         error.field = "items." + error.field;
         return http::error_response(request, error);
       }
-      for (const auto &[seen, unused] : wanted)
+      for (const auto& [seen, unused] : wanted)
         if (seen == *item_id) return http::error_response(request, core::invalid("items", "an item is listed twice"));
       wanted.emplace_back(*item_id, *quantity);
     }
@@ -155,7 +155,7 @@ http::Response AfterSales::create(http::Request &request) {
     return http::error_response(request, core::invalid("items", "say which goods come back"));
   boost::json::array photos;
   if (photo_array)
-    for (const auto &value : *photo_array) {
+    for (const auto& value : *photo_array) {
       if (!value.is_string() || !std::string_view(value.as_string()).starts_with("/api/v1/files/") ||
           value.as_string().size() > 200)
         return http::error_response(request,
@@ -167,7 +167,7 @@ http::Response AfterSales::create(http::Request &request) {
   std::optional<boost::json::object> created;
   core::Status status;
   try {
-    status = database_.transaction([&](db::Session &session) -> core::Status {
+    status = database_.transaction([&](db::Session& session) -> core::Status {
       auto order = session.query_one(kOrderColumns + " WHERE o.id = :i", {*order_id});
       if (!order || order->integer(kOrderBuyer) != (*principal)->user_id) return core::not_found("no such order");
       const std::string order_status = order->text(kOrderStatus);
@@ -175,6 +175,9 @@ http::Response AfterSales::create(http::Request &request) {
           order_status != "delivered")
         return core::conflict("after-sales is for paid orders until they complete; this one is " + order_status,
                               "order");
+      // A cash-on-delivery order is unpaid until its goods are handed over.
+      if (session.scalar("SELECT COUNT(*) FROM payments WHERE order_id = :o", {*order_id}) == 0)
+        return core::conflict("nothing of this order was paid yet", "order");
       if (session.scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = :o "
                          "AND status IN ('requested', 'accepted', 'returned')",
                          {*order_id}) > 0)
@@ -183,7 +186,7 @@ http::Response AfterSales::create(http::Request &request) {
         return core::conflict("the goods have not been sent yet: ask for a refund only", "kind");
       const int64_t left = order->integer(kOrderTotal) - order->integer(kOrderRefunded);
       int64_t items_value = 0;
-      for (const auto &[item_id, quantity] : wanted) {
+      for (const auto& [item_id, quantity] : wanted) {
         auto item = session.query_one(
             "SELECT price_fen, quantity FROM order_items "
             "WHERE id = :i AND order_id = :o",
@@ -209,7 +212,7 @@ http::Response AfterSales::create(http::Request &request) {
           "RETURNING id",
           {*order_id, order->integer(kOrderPlatform), order->integer(kOrderStore), (*principal)->user_id, *kind,
            requested, *reason, description.value_or(""), boost::json::serialize(photos), now, now});
-      for (const auto &[item_id, quantity] : wanted)
+      for (const auto& [item_id, quantity] : wanted)
         session.exec(
             "INSERT INTO after_sale_items (after_sale_id, "
             "order_item_id, quantity) VALUES (:a, :i, :q)",
@@ -218,7 +221,7 @@ http::Response AfterSales::create(http::Request &request) {
       created = request_json(session, *session.query_one(std::string(kColumns) + " WHERE a.id = :i", {id}), true);
       return core::Status();
     });
-  } catch (const db::UniqueViolation &) {
+  } catch (const db::UniqueViolation&) {
     status = core::conflict("this order has an open after-sales request already", "order");
   }
   if (!status) return http::error_response(request, status.error());
@@ -227,64 +230,41 @@ http::Response AfterSales::create(http::Request &request) {
 
 // GET /api/v1/after-sales: requests in the caller's scope (the store's refund
 // queue).
-http::Response AfterSales::list(http::Request &request) {
+http::Response AfterSales::list(http::Request& request) {
   auto principal = http::require_login(request);
   if (!principal) return http::error_response(request, principal.error());
   auto page = http::parse_page(request);
   if (!page) return http::error_response(request, page.error());
-  const core::Principal &caller = **principal;
-  std::string where = " WHERE 1=1";
+  const core::Principal& caller = **principal;
   std::vector<db::Value> params;
-  switch (request.query_param("mine") ? core::Role::kBuyer : caller.role) {
-    case core::Role::kStoreKeeper:
-      where += " AND a.store_id = :scope";
-      params.emplace_back(caller.store_id.value_or(0));
-      break;
-    case core::Role::kCountyAdmin:
-      where += " AND a.platform_id = :scope";
-      params.emplace_back(caller.platform_id.value_or(0));
-      break;
-    case core::Role::kCityAdmin:
-      break;
-    case core::Role::kAuditor:
-      if (!caller.is_city_wide()) {
-        where += " AND a.platform_id = :scope";
-        params.emplace_back(caller.platform_id.value_or(0));
-      }
-      break;
-    default:
-      where += " AND a.buyer_user_id = :scope";
-      params.emplace_back(caller.user_id);
-  }
-  if (auto wanted = request.query_param("status"); wanted && !wanted->empty()) {
-    static const std::vector<std::string_view> kStatuses{"requested", "accepted", "returned",
-                                                         "refunded",  "rejected", "withdrawn"};
-    if (std::find(kStatuses.begin(), kStatuses.end(), *wanted) == kStatuses.end())
-      return http::error_response(request, core::invalid("status", "unknown status"));
+  std::string where = " WHERE 1=1" + list_scope(caller, request.query_param("mine").has_value(), false, "a", params);
+  auto status = http::query_enum(request, "status", {"requested", "accepted", "returned", "refunded", "rejected", "withdrawn"});
+  if (!status) return http::error_response(request, status.error());
+  if (*status) {
     where += " AND a.status = :st";
-    params.emplace_back(std::string(*wanted));
+    params.emplace_back(**status);
   }
   boost::json::array items;
   int64_t total = 0;
-  database_.with_session([&](db::Session &session) {
+  database_.with_session([&](db::Session& session) {
     const std::string columns(kColumns);
     const size_t from = columns.find(" FROM ");
     auto result = db::select_page(session, columns.substr(0, from), columns.substr(from + 1) + where,
                                   "ORDER BY a.id DESC", params, page->page_size, page->offset());
     total = result.total;
-    for (const auto &row : result.rows) items.push_back(request_json(session, row, false));
+    for (const auto& row : result.rows) items.push_back(request_json(session, row, false));
   });
   return http::json_response(http::page_body(std::move(items), total, *page));
 }
 
 // GET /api/v1/after-sales/{id}
-http::Response AfterSales::get(http::Request &request) {
+http::Response AfterSales::get(http::Request& request) {
   auto principal = http::require_login(request);
   if (!principal) return http::error_response(request, principal.error());
   auto id = http::path_id(request);
   if (!id) return http::error_response(request, id.error());
   std::optional<boost::json::object> body;
-  database_.with_session([&](db::Session &session) {
+  database_.with_session([&](db::Session& session) {
     auto row = session.query_one(std::string(kColumns) + " WHERE a.id = :i", {*id});
     if (row && access_of(**principal, *row).any()) body = request_json(session, *row, true);
   });
@@ -296,7 +276,7 @@ http::Response AfterSales::get(http::Request &request) {
 // accept or reject (the store or the county), return (the buyer, with the
 // return waybill), receive (the store got the goods back: refund and restock),
 // withdraw (the buyer).
-http::Response AfterSales::advance(http::Request &request) {
+http::Response AfterSales::advance(http::Request& request) {
   auto principal = http::require_login(request);
   if (!principal) return http::error_response(request, principal.error());
   auto id = http::path_id(request);
@@ -308,7 +288,7 @@ http::Response AfterSales::advance(http::Request &request) {
   auto note = fields.text("note", false, 200);
   auto carrier = fields.text("carrier", false, 40);
   auto waybill = fields.text("waybill", false, 40);
-  if (fields.ok() && std::none_of(kSteps.begin(), kSteps.end(), [&](const Step &s) { return s.action == *action; }))
+  if (fields.ok() && std::none_of(kSteps.begin(), kSteps.end(), [&](const Step& s) { return s.action == *action; }))
     fields.fail(core::invalid("action", "action must be accept, reject, return, receive or withdraw"));
   if (fields.ok() && *action == "reject" && note.value_or("").empty())
     fields.fail(core::invalid("note", "say why the request is rejected"));
@@ -318,7 +298,7 @@ http::Response AfterSales::advance(http::Request &request) {
   if (!fields.ok()) return http::error_response(request, fields.error());
   const int64_t now = clock_.now_ms();
   std::optional<boost::json::object> updated;
-  auto status = database_.transaction([&](db::Session &session) -> core::Status {
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
     auto row = session.query_one(std::string(kColumns) + " WHERE a.id = :i", {*id});
     if (!row) return core::not_found("no such after-sales request");
     auto access = access_of(**principal, *row);
@@ -327,8 +307,8 @@ http::Response AfterSales::advance(http::Request &request) {
     if (staff_step ? !(access.store || access.county) : !access.buyer)
       return core::forbidden("your role may not " + *action + " this request");
     const std::string kind = row->text(5), current = row->text(6);
-    const Step *step = nullptr;
-    for (const auto &candidate : kSteps)
+    const Step* step = nullptr;
+    for (const auto& candidate : kSteps)
       if (candidate.action == *action && candidate.from == current) step = &candidate;
     if (!step) return core::conflict("cannot " + *action + " a request that is " + current, "action");
     if (*action == "return" && kind != "return_refund")
@@ -354,7 +334,7 @@ http::Response AfterSales::advance(http::Request &request) {
           "after_sale_items WHERE after_sale_id = :a",
           {*id});
       std::vector<int64_t> item_ids;
-      for (const auto &item : items) item_ids.push_back(item.integer(0));
+      for (const auto& item : items) item_ids.push_back(item.integer(0));
       auto refunded = payments_.refund(session, order_id, amount, *id, item_ids, (*principal)->user_id, now);
       if (!refunded) return refunded.error();
       auto order = session.query_one(kOrderColumns + " WHERE o.id = :i", {order_id});
@@ -368,7 +348,7 @@ http::Response AfterSales::advance(http::Request &request) {
               (*principal)->user_id, (*principal)->name, "refunded in full", now);
       } else if (unsent || *action == "receive") {
         // Goods that never left, or came back, go back into stock.
-        for (const auto &item : items) restock(session, item.integer(0), item.integer(1));
+        for (const auto& item : items) restock(session, item.integer(0), item.integer(1));
       }
     }
     record_event(session, *id, current, to, **principal, note.value_or(""), now);
@@ -379,12 +359,12 @@ http::Response AfterSales::advance(http::Request &request) {
   return http::json_response(*updated);
 }
 
-void AfterSales::register_routes(http::Router &router) {
+void AfterSales::register_routes(http::Router& router) {
   using http::Method;
-  router.add(Method::kPost, "/api/v1/orders/{id}/after-sales", [this](http::Request &r) { return create(r); });
-  router.add(Method::kGet, "/api/v1/after-sales", [this](http::Request &r) { return list(r); });
-  router.add(Method::kGet, "/api/v1/after-sales/{id}", [this](http::Request &r) { return get(r); });
-  router.add(Method::kPost, "/api/v1/after-sales/{id}/advance", [this](http::Request &r) { return advance(r); });
+  router.add(Method::kPost, "/api/v1/orders/{id}/after-sales", [this](http::Request& r) { return create(r); });
+  router.add(Method::kGet, "/api/v1/after-sales", [this](http::Request& r) { return list(r); });
+  router.add(Method::kGet, "/api/v1/after-sales/{id}", [this](http::Request& r) { return get(r); });
+  router.add(Method::kPost, "/api/v1/after-sales/{id}/advance", [this](http::Request& r) { return advance(r); });
 }
 
 }  // namespace longnan::orders

@@ -60,6 +60,31 @@ const Transition& transition_named(std::string_view action) {
 
 const std::string kOrderColumns = std::string(kOrderSelect) + " " + std::string(kOrderFrom);
 
+std::string list_scope(const core::Principal& caller, bool mine, bool couriers_see_county, std::string_view alias,
+                       std::vector<db::Value>& params) {
+  const std::string column = std::string(alias) + ".";
+  core::Role role = mine ? core::Role::kBuyer : caller.role;
+  if (role == core::Role::kCourier && !couriers_see_county) role = core::Role::kBuyer;
+  switch (role) {
+    case core::Role::kStoreKeeper:
+      params.emplace_back(caller.store_id.value_or(0));
+      return " AND " + column + "store_id = :scope";
+    case core::Role::kCountyAdmin:
+    case core::Role::kCourier:  // couriers deliver the county's orders
+      params.emplace_back(caller.platform_id.value_or(0));
+      return " AND " + column + "platform_id = :scope";
+    case core::Role::kCityAdmin:
+      return "";
+    case core::Role::kAuditor:
+      if (caller.is_city_wide()) return "";
+      params.emplace_back(caller.platform_id.value_or(0));
+      return " AND " + column + "platform_id = :scope";
+    default:
+      params.emplace_back(caller.user_id);
+      return " AND " + column + "buyer_user_id = :scope";
+  }
+}
+
 OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
   OrderAccess access;
   access.buyer = caller.user_id == order.integer(4);
@@ -343,39 +368,15 @@ http::Response Orders::list_orders(http::Request& request) {
   auto format = http::export_format(request);
   if (!format) return http::error_response(request, format.error());
   const core::Principal& caller = **principal;
-  std::string where = " WHERE 1=1";
   std::vector<db::Value> params;
   // ?mine=1: the caller's own purchases, whatever their role (staff buy too).
-  const bool mine = request.query_param("mine").has_value();
-  switch (mine ? core::Role::kBuyer : caller.role) {
-    case core::Role::kStoreKeeper:
-      where += " AND o.store_id = :scope";
-      params.emplace_back(caller.store_id.value_or(0));
-      break;
-    case core::Role::kCountyAdmin:
-    case core::Role::kCourier:  // couriers deliver the county's orders
-      where += " AND o.platform_id = :scope";
-      params.emplace_back(caller.platform_id.value_or(0));
-      break;
-    case core::Role::kCityAdmin:
-      break;
-    case core::Role::kAuditor:
-      if (!caller.is_city_wide()) {
-        where += " AND o.platform_id = :scope";
-        params.emplace_back(caller.platform_id.value_or(0));
-      }
-      break;
-    default:
-      where += " AND o.buyer_user_id = :scope";
-      params.emplace_back(caller.user_id);
-  }
-  if (auto status = request.query_param("status"); status && !status->empty()) {
-    static const std::vector<std::string_view> kStatuses{"pending_payment", "paid", "packed", "shipped",
-                                                         "delivered", "completed", "cancelled"};
-    if (std::find(kStatuses.begin(), kStatuses.end(), *status) == kStatuses.end())
-      return http::error_response(request, core::invalid("status", "unknown status"));
+  std::string where = " WHERE 1=1" + list_scope(caller, request.query_param("mine").has_value(), true, "o", params);
+  auto status = http::query_enum(request, "status",
+                                 {"pending_payment", "paid", "packed", "shipped", "delivered", "completed", "cancelled"});
+  if (!status) return http::error_response(request, status.error());
+  if (*status) {
     where += " AND o.status = :st";
-    params.emplace_back(std::string(*status));
+    params.emplace_back(**status);
   }
   boost::json::array items;
   core::Table table;

@@ -59,6 +59,14 @@ struct OrderView {
 inline OrderView OrderAccess::view(bool with_events) const { return {sees_phone(), buyer, with_events}; }
 OrderAccess access_to(const core::Principal& caller, const db::Row& order);
 
+// The rows of an order-like table (with store_id, platform_id and buyer_user_id, under
+// `alias`) that a caller's lists show, as " AND …" with its parameters: a store keeper's
+// store, a county admin's county (and a courier's, when `couriers_see_county`), all for the
+// city, an auditor's county or all; anyone else, and anyone asking for `mine`, their own
+// purchases.
+std::string list_scope(const core::Principal& caller, bool mine, bool couriers_see_county, std::string_view alias,
+                       std::vector<db::Value>& params);
+
 boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
                                const OrderView& view);
 

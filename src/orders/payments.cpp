@@ -277,13 +277,12 @@ http::Response Payments::list_notifications(http::Request& request) {
   if (!page) return http::error_response(request, page.error());
   std::string where = " WHERE 1=1";
   std::vector<db::Value> params;
-  if (auto outcome = request.query_param("outcome"); outcome && !outcome->empty()) {
-    static const std::vector<std::string_view> kOutcomes{"accepted", "duplicate", "forged", "stale",
-                                                         "malformed", "unknown", "mismatch"};
-    if (std::find(kOutcomes.begin(), kOutcomes.end(), *outcome) == kOutcomes.end())
-      return http::error_response(request, core::invalid("outcome", "unknown outcome"));
+  auto outcome = http::query_enum(request, "outcome",
+                                  {"accepted", "duplicate", "forged", "stale", "malformed", "unknown", "mismatch"});
+  if (!outcome) return http::error_response(request, outcome.error());
+  if (*outcome) {
     where += " AND outcome = :o";
-    params.emplace_back(std::string(*outcome));
+    params.emplace_back(**outcome);
   }
   boost::json::array items;
   int64_t total = 0;

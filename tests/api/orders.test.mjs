@@ -262,8 +262,9 @@ for (const backend of BACKENDS) {
       assert.equal(placed.status, 201, placed.text);
       const order = placed.json.orders[0];
       assert.equal(order.payment_method, 'cash_on_delivery');
-      assert.equal((await as.buyer.post(`/api/v1/orders/${order.id}/after-sales`, { kind: 'refund_only', reason: 'other' })).status, 409);
       assert.equal((await advance(as.storeKeeper, order, { action: 'pack' })).json.status, 'packed');
+      // Packed but not paid: nothing to refund yet.
+      assert.equal((await as.buyer.post(`/api/v1/orders/${order.id}/after-sales`, { kind: 'refund_only', reason: 'other' })).status, 409);
       assert.equal((await advance(as.storeKeeper, order, { action: 'ship', carrier: '县乡村物流' })).json.status, 'shipped');
       assert.equal((await advance(as.buyer, order, { action: 'complete' })).status, 409);  // the cash first
       const delivered = await advance(as.courier, order, { action: 'deliver', note: '现金已收' });
