@@ -64,6 +64,6 @@ CREATE TABLE freight_rules (
 -- An order placed by a village agent (代购) for a villager without a smartphone.
 ALTER TABLE orders ADD COLUMN for_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE orders ADD COLUMN for_household_id BIGINT REFERENCES households (id);
--- The code the buyer shows at the pickup or village point; set when the order is paid.
+-- The code the buyer shows at the pickup or village point (made at checkout for those modes).
 ALTER TABLE orders ADD COLUMN pickup_code TEXT NOT NULL DEFAULT '';
 CREATE INDEX orders_for_household ON orders (for_household_id);
