@@ -1,16 +1,19 @@
 // The side menu: the console's pages and the roles that see each of them. The server
 // scopes every list to the caller's county or store; this only decides what is offered.
 import {
+  AlarmClock,
   Avatar,
   Discount,
   Document,
   House,
   List,
+  RefreshLeft,
   Shop,
   ShoppingCart,
   Tickets,
   TrendCharts,
   User,
+  Van,
   Wallet,
 } from '@element-plus/icons-vue'
 
@@ -28,6 +31,16 @@ export const kMenuPages = [
     icon: ShoppingCart,
     roles: ['store_keeper', 'courier', 'county_admin', 'city_admin', 'auditor'],
   },
+  // The refund queue (src/orders/after_sales.cpp): the store's, the county's, the city's.
+  {
+    name: 'after-sales',
+    label: 'admin.menu.afterSales',
+    icon: RefreshLeft,
+    roles: ['store_keeper', 'county_admin', 'city_admin', 'auditor'],
+  },
+  // A store's freight template and its sale events: its keeper's, or the county's for a store.
+  { name: 'freight', label: 'admin.menu.freight', icon: Van, roles: ['store_keeper', 'county_admin'] },
+  { name: 'sale-events', label: 'admin.menu.saleEvents', icon: AlarmClock, roles: ['store_keeper', 'county_admin'] },
   // The payout ledger (src/orders/ledger.cpp): each role sees its own part of it.
   { name: 'statement', label: 'admin.menu.statement', icon: Wallet, roles: ['store_keeper', 'supplier', ...kAdmins] },
   { name: 'turnover', label: 'admin.menu.turnover', icon: TrendCharts, roles: ['store_keeper', ...kAdmins] },

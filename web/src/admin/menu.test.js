@@ -23,3 +23,19 @@ describe('the ledger pages', () => {
     expect(menuPagesFor('supplier').map((page) => page.name)).toEqual(['producers', 'products', 'statement'])
   })
 })
+
+describe('the after-sales, freight and sale pages', () => {
+  it('offer the refund queue to stores and the offices', () => {
+    for (const role of ['store_keeper', 'county_admin', 'city_admin', 'auditor'])
+      expect(mayOpen('after-sales', role)).toBe(true)
+    for (const role of ['supplier', 'courier', 'buyer']) expect(mayOpen('after-sales', role)).toBe(false)
+  })
+
+  it('offer freight templates and sale events to store keepers and the county', () => {
+    for (const page of ['freight', 'sale-events']) {
+      expect(mayOpen(page, 'store_keeper')).toBe(true)
+      expect(mayOpen(page, 'county_admin')).toBe(true)
+      for (const role of ['supplier', 'courier', 'auditor', 'buyer']) expect(mayOpen(page, role)).toBe(false)
+    }
+  })
+})

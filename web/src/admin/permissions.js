@@ -64,3 +64,23 @@ export function orderActionsFor(user, order) {
   else if (order.status === 'shipped' && (store || county || courier)) actions.push('deliver')
   return actions
 }
+
+// src/orders/after_sales.cpp advance_after_sale: the store's steps on a request, for the
+// order's store keeper or the county admin: accept or reject a new request, receive the
+// goods of a return sent back. City admins and auditors only look; the buyer's own steps
+// (return, withdraw) are the mall's.
+export function afterSaleActionsFor(user, afterSale) {
+  if (!keeperOf(user, afterSale.store?.id) && !countyAdminOf(user, afterSale.platform_id)) return []
+  if (afterSale.status === 'requested') return ['accept', 'reject']
+  if (afterSale.status === 'returned') return ['receive']
+  return []
+}
+
+// close_sale_event: the event's store keeper or its county admin, while it is not closed.
+export function maySaleEventClose(user, event) {
+  if (event.status === 'closed') return false
+  return keeperOf(user, event.store?.id) || countyAdminOf(user, event.platform_id)
+}
+
+// The 拣货单 (packing list): for those who pack, the store keeper and the county admin.
+export const mayPack = (user) => ['store_keeper', 'county_admin'].includes(user?.role)

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
+  afterSaleActionsFor,
   listingActionFor,
   mayEditProduct,
   mayEditStore,
   mayImport,
   mayMoveStore,
+  mayPack,
+  maySaleEventClose,
   orderActionsFor,
 } from './permissions.js'
 
@@ -128,5 +131,43 @@ describe('orderActionsFor', () => {
     for (const status of ['pending_payment', 'paid', 'packed', 'shipped'])
       for (const user of [cityAdmin, auditor, otherKeeper, otherCountyAdmin, otherCourier, supplier])
         expect(orderActionsFor(user, order(status))).toEqual([])
+  })
+})
+
+describe('afterSaleActionsFor', () => {
+  const request = (status) => ({ status, platform_id: kChengxian, store: { id: 36 } })
+
+  it('offers the store keeper and the county admin to accept or reject a new request', () => {
+    expect(afterSaleActionsFor(keeper, request('requested'))).toEqual(['accept', 'reject'])
+    expect(afterSaleActionsFor(countyAdmin, request('requested'))).toEqual(['accept', 'reject'])
+  })
+
+  it('offers to receive the goods of a return sent back', () => {
+    expect(afterSaleActionsFor(keeper, request('returned'))).toEqual(['receive'])
+    for (const status of ['accepted', 'refunded', 'rejected', 'withdrawn'])
+      expect(afterSaleActionsFor(keeper, request(status))).toEqual([])
+  })
+
+  it('offers nothing to other stores, other counties, the city, auditors and couriers', () => {
+    for (const user of [otherKeeper, otherCountyAdmin, cityAdmin, auditor, courier, supplier])
+      expect(afterSaleActionsFor(user, request('requested'))).toEqual([])
+  })
+})
+
+describe('sale events and packing', () => {
+  const event = (status) => ({ status, platform_id: kChengxian, store: { id: 36 } })
+
+  it("lets the event's store keeper and county admin close it while it is scheduled", () => {
+    expect(maySaleEventClose(keeper, event('scheduled'))).toBe(true)
+    expect(maySaleEventClose(countyAdmin, event('scheduled'))).toBe(true)
+    expect(maySaleEventClose(keeper, event('closed'))).toBe(false)
+    for (const user of [otherKeeper, otherCountyAdmin, cityAdmin, auditor])
+      expect(maySaleEventClose(user, event('scheduled'))).toBe(false)
+  })
+
+  it('gives the packing list to those who pack', () => {
+    expect(mayPack(keeper)).toBe(true)
+    expect(mayPack(countyAdmin)).toBe(true)
+    for (const user of [cityAdmin, auditor, courier, supplier]) expect(mayPack(user)).toBe(false)
   })
 })

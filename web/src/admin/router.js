@@ -70,11 +70,36 @@ export const router = createRouter({
           component: () => import('./pages/OrdersPage.vue'),
           meta: { page: 'orders' },
         },
+        // 拣货单: the paid orders to pick and pack, printable.
+        {
+          path: 'orders/packing',
+          name: 'packing',
+          component: () => import('./pages/PackingListPage.vue'),
+          meta: { page: 'orders', roles: ['store_keeper', 'county_admin'] },
+        },
         {
           path: 'orders/:id',
           name: 'order',
           component: () => import('./pages/OrderDetailPage.vue'),
           meta: { page: 'orders' },
+        },
+        {
+          path: 'after-sales',
+          name: 'after-sales',
+          component: () => import('./pages/AfterSalesPage.vue'),
+          meta: { page: 'after-sales' },
+        },
+        {
+          path: 'freight',
+          name: 'freight',
+          component: () => import('./pages/FreightPage.vue'),
+          meta: { page: 'freight' },
+        },
+        {
+          path: 'sale-events',
+          name: 'sale-events',
+          component: () => import('./pages/SaleEventsPage.vue'),
+          meta: { page: 'sale-events' },
         },
         {
           path: 'statement',

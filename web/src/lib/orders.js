@@ -106,9 +106,57 @@ export function minutesLeft(deadline, now) {
 }
 
 // What the buyer may do to their own order in the mall: pay it online (with the rest of
-// its checkout) or cancel it while unpaid, confirm receipt once it is delivered.
+// its checkout) or cancel it while unpaid, confirm receipt once it is on its way or
+// delivered (the server takes `complete` from shipped as well as from delivered, but not
+// of a cash-on-delivery order whose cash is not recorded yet).
 export function buyerActionsFor(order) {
   if (order?.status === 'pending_payment') return ['pay', 'cancel']
-  if (order?.status === 'delivered') return ['complete']
-  return []
+  if (order?.status !== 'shipped' && order?.status !== 'delivered') return []
+  return order.payment_method === 'cash_on_delivery' && !order.payment ? [] : ['complete']
+}
+
+// Delivery modes whose orders get a 6-digit pickup code, which the buyer shows at the
+// store or the village point to take the goods (the console's `redeem`).
+export const kPickupModes = ['pickup', 'village_point']
+
+// Whether the order detail shows the pickup code: the buyer's own order (anyone else
+// reads ******) once it is paid and until it is handed over.
+export function pickupCodeShown(order) {
+  return /^\d{6}$/.test(order?.pickup_code ?? '') && ['paid', 'packed', 'shipped'].includes(order?.status)
+}
+
+// The body of POST /orders from the checkout page's choices: `note` only when there is
+// one; `agent` ({name, householdId}) makes a village agent's order for a villager (代购,
+// store keepers only); `sale` ({event_id, sku_id, quantity}) buys one SKU of a sale event
+// instead of the cart.
+export function checkoutBody({ addressId, deliveryMode, note = '', agent = null, sale = null }) {
+  const body = { address_id: addressId, delivery_mode: deliveryMode }
+  const text = note.trim()
+  if (text) body.note = text
+  if (sale) body.sale = { event_id: sale.event_id, sku_id: sale.sku_id, quantity: sale.quantity }
+  if (agent) {
+    body.on_behalf_of = { name: agent.name.trim() }
+    if (agent.householdId) body.on_behalf_of.household_id = agent.householdId
+  }
+  return body
+}
+
+// The body of POST /orders/quote for a checkout body: what decides the cost (the address,
+// the delivery mode, the sale), so that typing a note or a name does not ask again.
+export function quoteBody(body) {
+  const quote = { address_id: body.address_id, delivery_mode: body.delivery_mode }
+  if (body.sale) quote.sale = body.sale
+  return quote
+}
+
+// The quote's order for store `storeId` ({store, goods_fen, freight_fen, total_fen}), or null.
+export function quotedStore(quote, storeId) {
+  return quote?.orders?.find((order) => order.store?.id === storeId) ?? null
+}
+
+// Whether a failed quote stops the checkout: a refusal the checkout would meet as well
+// (a region a store does not deliver to, a sale that is over). A quote that got no answer
+// only leaves the freight unknown; the checkout itself may still be placed.
+export function quoteBlocks(error) {
+  return !outcomeUnknown(error) && [403, 409, 422].includes(error?.status)
 }

@@ -3,12 +3,17 @@ import { ApiError } from '../api/client.js'
 import {
   addressText,
   buyerActionsFor,
+  checkoutBody,
   checkoutPreview,
   createCheckoutAttempts,
   kIdempotencyKeyPattern,
   minutesLeft,
   newIdempotencyKey,
   outcomeUnknown,
+  pickupCodeShown,
+  quoteBlocks,
+  quoteBody,
+  quotedStore,
   shortStockOf,
   unitCount,
 } from './orders.js'
@@ -165,10 +170,83 @@ describe('order helpers', () => {
     expect(minutesLeft(1000, 5000)).toBe(0)
   })
 
-  it('lets the buyer pay or cancel unpaid orders and confirm delivered ones', () => {
+  it('lets the buyer pay or cancel unpaid orders and confirm shipped or delivered ones', () => {
     expect(buyerActionsFor({ status: 'pending_payment' })).toEqual(['pay', 'cancel'])
+    expect(buyerActionsFor({ status: 'shipped' })).toEqual(['complete'])
     expect(buyerActionsFor({ status: 'delivered' })).toEqual(['complete'])
-    for (const status of ['paid', 'packed', 'shipped', 'completed', 'cancelled'])
-      expect(buyerActionsFor({ status })).toEqual([])
+    for (const status of ['paid', 'packed', 'completed', 'cancelled']) expect(buyerActionsFor({ status })).toEqual([])
+  })
+
+  it('waits for the cash of a cash-on-delivery order before receipt is confirmed', () => {
+    const cod = { status: 'shipped', payment_method: 'cash_on_delivery', payment: null }
+    expect(buyerActionsFor(cod)).toEqual([])
+    expect(buyerActionsFor({ ...cod, status: 'delivered', payment: { provider: 'cash' } })).toEqual(['complete'])
+  })
+
+  it('shows the pickup code of a paid order until it is handed over', () => {
+    for (const status of ['paid', 'packed', 'shipped'])
+      expect(pickupCodeShown({ status, pickup_code: '482913' })).toBe(true)
+    for (const status of ['pending_payment', 'delivered', 'completed', 'cancelled'])
+      expect(pickupCodeShown({ status, pickup_code: '482913' })).toBe(false)
+    expect(pickupCodeShown({ status: 'paid', pickup_code: '' })).toBe(false)
+    expect(pickupCodeShown({ status: 'paid', pickup_code: '******' })).toBe(false)
+    expect(pickupCodeShown(null)).toBe(false)
+  })
+})
+
+describe('checkoutBody', () => {
+  it('sends the address and the delivery mode, and the note when there is one', () => {
+    expect(checkoutBody({ addressId: 3, deliveryMode: 'pickup', note: '  ' })).toEqual({
+      address_id: 3,
+      delivery_mode: 'pickup',
+    })
+    expect(checkoutBody({ addressId: 3, deliveryMode: 'express', note: ' 下午送 ' })).toEqual({
+      address_id: 3,
+      delivery_mode: 'express',
+      note: '下午送',
+    })
+  })
+
+  it("adds a village agent's villager, with the household when one was chosen", () => {
+    expect(
+      checkoutBody({ addressId: 3, deliveryMode: 'pickup', agent: { name: ' 张大爷 ', householdId: null } }),
+    ).toEqual({ address_id: 3, delivery_mode: 'pickup', on_behalf_of: { name: '张大爷' } })
+    expect(
+      checkoutBody({ addressId: 3, deliveryMode: 'pickup', agent: { name: '张大爷', householdId: 17 } }).on_behalf_of,
+    ).toEqual({ name: '张大爷', household_id: 17 })
+  })
+
+  it('buys one SKU of a sale instead of the cart', () => {
+    expect(
+      checkoutBody({ addressId: 3, deliveryMode: 'express', sale: { event_id: 5, sku_id: 9, quantity: 2, extra: 1 } }),
+    ).toEqual({ address_id: 3, delivery_mode: 'express', sale: { event_id: 5, sku_id: 9, quantity: 2 } })
+  })
+})
+
+describe('quotes', () => {
+  it('asks about what decides the cost only', () => {
+    const sale = { event_id: 5, sku_id: 9, quantity: 1 }
+    expect(
+      quoteBody({ address_id: 3, delivery_mode: 'express', note: 'x', on_behalf_of: { name: '张大爷' }, sale }),
+    ).toEqual({ address_id: 3, delivery_mode: 'express', sale })
+    expect(quoteBody({ address_id: 3, delivery_mode: 'pickup', note: 'x' })).toEqual({
+      address_id: 3,
+      delivery_mode: 'pickup',
+    })
+  })
+
+  it("finds a store's order in the quote", () => {
+    const quote = { orders: [{ store: { id: 36 }, freight_fen: 800 }], total_fen: 4800 }
+    expect(quotedStore(quote, 36).freight_fen).toBe(800)
+    expect(quotedStore(quote, 37)).toBeNull()
+    expect(quotedStore(null, 36)).toBeNull()
+  })
+
+  it('is stopped by refusals, not by a lost answer', () => {
+    expect(quoteBlocks(new ApiError(422, { field: 'address_id' }))).toBe(true)
+    expect(quoteBlocks(new ApiError(409, { field: 'sale' }))).toBe(true)
+    expect(quoteBlocks(new ApiError(403))).toBe(true)
+    expect(quoteBlocks(new ApiError(0, { code: 'network' }))).toBe(false)
+    expect(quoteBlocks(new ApiError(503))).toBe(false)
   })
 })

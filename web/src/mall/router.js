@@ -27,6 +27,32 @@ export const router = createRouter({
       component: () => import('./pages/OrderDetailPage.vue'),
       meta: { login: true },
     },
+    {
+      path: '/me/orders/:id/after-sale',
+      name: 'after-sale-new',
+      component: () => import('./pages/AfterSaleFormPage.vue'),
+      meta: { login: true },
+    },
+    {
+      path: '/me/after-sales',
+      name: 'after-sales',
+      component: () => import('./pages/AfterSalesPage.vue'),
+      meta: { login: true },
+    },
+    {
+      path: '/me/after-sales/:id',
+      name: 'after-sale',
+      component: () => import('./pages/AfterSalePage.vue'),
+      meta: { login: true },
+    },
+    // Sale events (秒杀 / 直播) are public; buying one of their SKUs needs a buyer.
+    { path: '/sales', name: 'sales', component: () => import('./pages/SalesPage.vue') },
+    {
+      path: '/sales/:id/checkout',
+      name: 'sale-checkout',
+      component: () => import('./pages/SaleCheckoutPage.vue'),
+      meta: { login: true },
+    },
     // The sandbox provider's payment page (POST /checkouts/{id}/pay answers its pay_url).
     {
       path: '/pay/sandbox/:prepayId',
