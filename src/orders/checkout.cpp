@@ -274,7 +274,7 @@ http::Response Orders::checkout(http::Request& request) {
   core::Status precheck;
   database_.with_session([&](db::Session& session) {
     if ((answer = replay(session)) || !wanted.sale) return;
-    if (auto line = sale_line(session, *wanted.sale, now); !line) precheck = line.error();
+    if (auto line = sale_line(session, *wanted.sale, user_id, now); !line) precheck = line.error();
   });
   if (answer) return *answer;
   if (!precheck) return http::error_response(request, precheck.error());
@@ -299,7 +299,7 @@ http::Response Orders::checkout(http::Request& request) {
         if (!household || household->integer(0) != (*principal)->platform_id.value_or(0))
           return core::invalid("on_behalf_of.household_id", "no such household in your county");
       }
-      auto lines = wanted.sale ? sale_line(session, *wanted.sale, now) : cart_lines(session, user_id);
+      auto lines = wanted.sale ? sale_line(session, *wanted.sale, user_id, now) : cart_lines(session, user_id);
       if (!lines) return lines.error();
       for (auto& draft : group_by_store(*lines)) {
         draft.checkout_id = checkout_id;

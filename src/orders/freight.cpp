@@ -43,7 +43,10 @@ core::Result<int64_t> freight_for(db::Session& session, const OrderDraft& draft)
            "SELECT region_prefix, first_weight_g, first_fen, extra_weight_g, extra_fen FROM freight_rules WHERE store_id = :s",
            {draft.store_id}))
     if (draft.division_code.starts_with(row.text(0)) && (!rule || row.text(0).size() > rule->text(0).size())) rule = row;
-  if (!rule) return core::invalid("address_id", "a store in this checkout does not deliver to this region");
+  if (!rule) {
+    auto store = session.query_one("SELECT name FROM stores WHERE id = :s", {draft.store_id});
+    return core::invalid("address_id", (store ? store->text(0) : "a store") + " does not deliver to this region");
+  }
   if (!header->is_null(0) && draft.goods_fen >= header->integer(0)) return int64_t{0};
   int64_t weight = 0;
   for (const auto& line : draft.lines) weight += line.weight_g * line.quantity;
@@ -152,7 +155,7 @@ http::Response Orders::quote(http::Request& request) {
       auto address = session.query_one("SELECT division_code FROM addresses WHERE id = :i AND user_id = :u",
                                        {wanted->address_id, user_id});
       if (!address) return core::invalid("address_id", "no such address of yours");
-      auto lines = wanted->sale ? sale_line(session, *wanted->sale, now) : cart_lines(session, user_id);
+      auto lines = wanted->sale ? sale_line(session, *wanted->sale, user_id, now) : cart_lines(session, user_id);
       if (!lines) return lines.error();
       boost::json::array orders;
       int64_t total = 0;

@@ -103,9 +103,10 @@ struct OrderDraft {
 };
 // What a checkout buys, read without changing anything: the cart's lines on sale, or one
 // SKU of a sale event at its sale price (refused outside the window, over the per-buyer
-// limit or when the event has fewer units left).
+// limit with what the buyer holds already, or when the event has fewer units left).
 core::Result<std::vector<OrderLine>> cart_lines(db::Session& session, int64_t user_id);
-core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t now);
+core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
+                                               int64_t now);
 // Takes the lines' stock (and for a sale, counts the purchase against the buyer's limit),
 // each in one guarded statement; empties the cart lines bought. Fails, changing nothing the
 // caller's transaction keeps, when any line cannot be had. Called last in the checkout's

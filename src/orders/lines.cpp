@@ -81,7 +81,8 @@ core::Result<std::vector<OrderLine>> cart_lines(db::Session& session, int64_t us
   return lines;
 }
 
-core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t now) {
+core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
+                                               int64_t now) {
   auto event = session.query_one("SELECT starts_at, ends_at, per_buyer_limit, status FROM sale_events WHERE id = :e",
                                  {sale.event_id});
   if (!event) return core::invalid("sale.event_id", "no such sale event");
@@ -94,7 +95,9 @@ core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleW
       {sale.event_id, sale.sku_id});
   if (!row) return core::invalid("sale.sku_id", "this SKU is not part of the sale");
   const int64_t limit = event->integer(2);
-  if (sale.quantity > limit)
+  const int64_t held =
+      session.scalar("SELECT quantity FROM sale_event_buyers WHERE event_id = :e AND user_id = :u", {sale.event_id, user_id});
+  if (held + sale.quantity > limit)
     return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
   if (row->integer(9) || row->integer(8) < sale.quantity)
     return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
