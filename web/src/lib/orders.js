@@ -128,9 +128,18 @@ export function pickupCodeShown(order) {
 // The body of POST /orders from the checkout page's choices: `note` only when there is
 // one; `agent` ({name, householdId}) makes a village agent's order for a villager (代购,
 // store keepers only); `sale` ({event_id, sku_id, quantity}) buys one SKU of a sale event
-// instead of the cart.
-export function checkoutBody({ addressId, deliveryMode, note = '', agent = null, sale = null }) {
+// instead of the cart; `paymentMethod` 'cash' makes cash-on-delivery orders (packed and
+// sent unpaid, paid when handed over), anything else online ones.
+export function checkoutBody({
+  addressId,
+  deliveryMode,
+  note = '',
+  agent = null,
+  sale = null,
+  paymentMethod = 'online',
+}) {
   const body = { address_id: addressId, delivery_mode: deliveryMode }
+  if (paymentMethod === 'cash') body.payment_method = 'cash_on_delivery'
   const text = note.trim()
   if (text) body.note = text
   if (sale) body.sale = { event_id: sale.event_id, sku_id: sale.sku_id, quantity: sale.quantity }

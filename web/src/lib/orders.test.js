@@ -195,6 +195,18 @@ describe('order helpers', () => {
 })
 
 describe('checkoutBody', () => {
+  it('asks for cash on delivery when paying in cash', () => {
+    expect(checkoutBody({ addressId: 3, deliveryMode: 'same_city', paymentMethod: 'cash' })).toEqual({
+      address_id: 3,
+      delivery_mode: 'same_city',
+      payment_method: 'cash_on_delivery',
+    })
+    expect(checkoutBody({ addressId: 3, deliveryMode: 'same_city', paymentMethod: 'online' })).toEqual({
+      address_id: 3,
+      delivery_mode: 'same_city',
+    })
+  })
+
   it('sends the address and the delivery mode, and the note when there is one', () => {
     expect(checkoutBody({ addressId: 3, deliveryMode: 'pickup', note: '  ' })).toEqual({
       address_id: 3,

@@ -63,8 +63,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const session = useSessionStore()
   const cart = useCartStore()
 
-  // paymentMethod is the mall's own: the server makes the same orders either way, and an
-  // order is paid online (POST /checkouts/{id}/pay) or in cash confirmed in the console.
+  // paymentMethod: online orders are paid at once (POST /checkouts/{id}/pay); cash ones are
+  // cash-on-delivery orders, paid when the goods are handed over.
   const draft = reactive(emptyDraft())
   // The buyer's address ids when they went to add one: the new one is chosen on return.
   const knownAddressIds = ref(null)
@@ -84,6 +84,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
       note: draft.note,
       agent: mayActAsAgent() && draft.agent.on ? draft.agent : null,
       sale,
+      paymentMethod: draft.paymentMethod,
     })
   }
 
