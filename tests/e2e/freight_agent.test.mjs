@@ -171,6 +171,7 @@ test('a village store keeper orders for a villager of a household the store brin
     assert.deepEqual(answer.request().postDataJSON(), {
       address_id: address.id,
       delivery_mode: 'village_point',
+      payment_method: 'cash_on_delivery',
       on_behalf_of: { name: household.head_name, household_id: household.id },
     })
     const [order] = (await answer.json()).orders
