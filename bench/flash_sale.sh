@@ -10,6 +10,7 @@
 # preset first. The load generator is bench/flash_sale/load.cpp.
 #
 # usage: bench/flash_sale.sh [sqlite|postgresql ...]     (both by default)
+#        SERVE_ARGS="--pool 32" bench/flash_sale.sh postgresql   (extra `longnan serve` flags)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 buyers=${BUYERS:-20000}
@@ -55,7 +56,7 @@ run() {
   fi
   "$bin" demo-data --db "$db" --key-file "$work/key" >/dev/null
   "$bin" serve --db "$db" --key-file "$work/key" --port "$port" --address 127.0.0.1 --static-dir '' \
-    --log-level warn --pay-timeout-seconds 86400 >"$work/server.log" 2>&1 &
+    --log-level warn --pay-timeout-seconds 86400 ${SERVE_ARGS:-} >"$work/server.log" 2>&1 &
   pid=$!
   for attempt in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   node bench/flash_sale/fixture.mjs "http://127.0.0.1:$port" "$db" "$work/buyers.txt" "$buyers" "$stock" "$mode" 2>/dev/null

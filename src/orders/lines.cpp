@@ -118,10 +118,12 @@ core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleW
 core::Status reserve_stock(db::Session& session, const std::vector<OrderLine>& lines, int64_t user_id) {
   for (const auto& line : lines) {
     if (!line.sale_event_id) {
+      // The cart line goes first: the guarded update locks the SKU's row (PostgreSQL) until
+      // commit, so nothing else should come after it.
+      session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.sku_id});
       if (session.exec("UPDATE skus SET stock = stock - :q WHERE id = :s AND stock >= :q2",
                        {line.quantity, line.sku_id, line.quantity}) != 1)
         return core::conflict(line.name + " does not have " + std::to_string(line.quantity) + " in stock", "cart");
-      session.exec("DELETE FROM cart_items WHERE user_id = :u AND sku_id = :s", {user_id, line.sku_id});
       continue;
     }
     // The limit and the stock are each decided by one guarded statement on the database,
