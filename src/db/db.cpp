@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 #include <unordered_map>
 
@@ -311,8 +312,7 @@ class GroupCommitter {
       queue_.push_back(&job);
     }
     wake_.notify_one();
-    std::unique_lock lock(mutex_);
-    finished_.wait(lock, [&] { return job.done; });
+    job.done.acquire();  // each caller is woken alone, when its batch has committed
     if (job.error) std::rethrow_exception(job.error);
     return job.status;
   }
@@ -323,7 +323,7 @@ class GroupCommitter {
     const std::function<core::Status(Session&)>* work;
     core::Status status;
     std::exception_ptr error;
-    bool done = false;
+    std::binary_semaphore done{0};
   };
 
   // Runs one batch in one SQLite transaction. When that transaction has to be abandoned
@@ -370,18 +370,14 @@ class GroupCommitter {
         }
       }
       run_batch(batch);
-      {
-        std::lock_guard lock(mutex_);
-        for (Job* job : batch) job->done = true;
-      }
-      finished_.notify_all();
+      for (Job* job : batch) job->done.release();
     }
   }
 
   soci::session session_;
   Connection connection_;
   std::mutex mutex_;
-  std::condition_variable wake_, finished_;
+  std::condition_variable wake_;
   std::deque<Job*> queue_;
   bool stopping_ = false;
   std::thread thread_;
