@@ -48,20 +48,26 @@ export const mayDisableUser = (user, account) => user?.id !== account.id
 
 // src/orders/checkout.cpp advance_order and cancel_order: the steps of an order the console
 // offers, in the order of the buttons. Cash is confirmed (pay_cash) and a shipped order
-// delivered by its store keeper, a courier of its county or its county admin; packing and
-// shipping are for the keeper and the county admin, and so is cancelling an unpaid order.
-// City admins and auditors only look.
+// delivered by its store keeper, a courier of its county or its county admin (a pickup or
+// village-point order by its pickup code: redeem); packing and shipping are for the keeper
+// and the county admin, and so is cancelling an unpaid order. A cash-on-delivery order is
+// packed before it is paid. City admins and auditors only look.
 export function orderActionsFor(user, order) {
   const store = keeperOf(user, order.store?.id)
   const county = countyAdminOf(user, order.platform_id)
   const courier = user?.role === 'courier' && user.platform_id === order.platform_id
+  const cashOnDelivery = order.payment_method === 'cash_on_delivery'
   const actions = []
   if (order.status === 'pending_payment') {
     if (store || county || courier) actions.push('pay_cash')
+    if (cashOnDelivery && (store || county)) actions.push('pack')
     if (store || county) actions.push('cancel')
   } else if (order.status === 'paid' && (store || county)) actions.push('pack')
   else if (order.status === 'packed' && (store || county)) actions.push('ship')
-  else if (order.status === 'shipped' && (store || county || courier)) actions.push('deliver')
+  else if (order.status === 'shipped' && (store || county || courier)) {
+    if (order.pickup_code) actions.push('redeem')
+    actions.push('deliver')
+  }
   return actions
 }
 

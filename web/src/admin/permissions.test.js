@@ -108,6 +108,15 @@ describe('orderActionsFor', () => {
     expect(orderActionsFor(courier, order('pending_payment'))).toEqual(['pay_cash'])
   })
 
+  it('packs cash-on-delivery orders before payment and redeems pickup codes', () => {
+    const cod = { ...order('pending_payment'), payment_method: 'cash_on_delivery' }
+    expect(orderActionsFor(keeper, cod)).toEqual(['pay_cash', 'pack', 'cancel'])
+    expect(orderActionsFor(courier, cod)).toEqual(['pay_cash'])
+    const pickup = { ...order('shipped'), pickup_code: '******' }
+    expect(orderActionsFor(courier, pickup)).toEqual(['redeem', 'deliver'])
+    expect(orderActionsFor(keeper, order('shipped'))).toEqual(['deliver'])
+  })
+
   it('lets the store and the county pack and ship, not couriers', () => {
     for (const user of [keeper, countyAdmin]) {
       expect(orderActionsFor(user, order('paid'))).toEqual(['pack'])
