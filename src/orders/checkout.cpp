@@ -96,16 +96,36 @@ OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
   return access;
 }
 
+const std::string kOrderItemSelect =
+    "SELECT id, sku_id, product_id, producer_id, name, sku_code, price_fen, quantity, subtotal_fen, restocked "
+    "FROM order_items WHERE order_id = :o ORDER BY id";
+
+static OrderExtras order_extras(db::Session& session, const db::Row& order, bool with_events) {
+  OrderExtras extras;
+  extras.place = region::place_of(session, order.text(10));
+  extras.items = session.query(kOrderItemSelect, {order.integer(0)});
+  extras.payment =
+      session.query_one("SELECT provider, amount_fen, paid_at FROM payments WHERE order_id = :o", {order.integer(0)});
+  extras.after_sale = session.query_one(
+      "SELECT id, kind, status, amount_fen FROM after_sales WHERE order_id = :o ORDER BY id DESC LIMIT 1", {order.integer(0)});
+  if (with_events)
+    extras.events = session.query(
+        "SELECT from_status, to_status, actor_name, note, at FROM order_events WHERE order_id = :o ORDER BY id",
+        {order.integer(0)});
+  return extras;
+}
+
 boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
                                const OrderView& view) {
-  const bool full_phone = view.full_phone, with_events = view.with_events;
+  return order_json(order, order_extras(session, order, view.with_events), cipher, view);
+}
+
+boost::json::object order_json(const db::Row& order, const OrderExtras& extras, const core::FieldCipher& cipher,
+                               const OrderView& view) {
   std::string phone = cipher.decrypt(order.text(9)).value_or("");
-  auto place = region::place_of(session, order.text(10));
+  const region::Place& place = extras.place;
   boost::json::array items;
-  for (const auto& item : session.query(
-           "SELECT id, sku_id, product_id, producer_id, name, sku_code, price_fen, quantity, subtotal_fen, restocked "
-           "FROM order_items WHERE order_id = :o ORDER BY id",
-           {order.integer(0)}))
+  for (const auto& item : extras.items)
     items.push_back(boost::json::object{{"id", item.integer(0)},
                                         {"sku_id", item.integer(1)},
                                         {"product_id", item.integer(2)},
@@ -124,7 +144,7 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
       {"status", order.text(6)},
       {"delivery_mode", order.text(7)},
       {"address", boost::json::object{{"recipient", order.text(8)},
-                                      {"phone", full_phone ? phone : core::mask_phone(phone)},
+                                      {"phone", view.full_phone ? phone : core::mask_phone(phone)},
                                       {"division_code", order.text(10)},
                                       {"village_name", place.village_name},
                                       {"township_name", place.township_name},
@@ -146,22 +166,19 @@ boost::json::object order_json(db::Session& session, const db::Row& order, const
       {"pickup_code", view.buyer ? order.text(24) : std::string(order.text(24).empty() ? "" : "******")},
       {"payment_method", order.text(25)},
       {"items", std::move(items)}};
-  auto payment = session.query_one("SELECT provider, amount_fen, paid_at FROM payments WHERE order_id = :o", {order.integer(0)});
+  const auto& payment = extras.payment;
   body["payment"] = payment ? boost::json::value(boost::json::object{
                                   {"provider", payment->text(0)}, {"amount_fen", payment->integer(1)}, {"paid_at", payment->integer(2)}})
                             : boost::json::value();
-  auto after_sale = session.query_one("SELECT id, kind, status, amount_fen FROM after_sales WHERE order_id = :o ORDER BY id DESC LIMIT 1",
-                                      {order.integer(0)});
+  const auto& after_sale = extras.after_sale;
   body["after_sale"] = after_sale ? boost::json::value(boost::json::object{{"id", after_sale->integer(0)},
                                                                           {"kind", after_sale->text(1)},
                                                                           {"status", after_sale->text(2)},
                                                                           {"amount_fen", after_sale->integer(3)}})
                                   : boost::json::value();
-  if (with_events) {
+  if (view.with_events) {
     boost::json::array events;
-    for (const auto& event : session.query(
-             "SELECT from_status, to_status, actor_name, note, at FROM order_events WHERE order_id = :o ORDER BY id",
-             {order.integer(0)}))
+    for (const auto& event : extras.events)
       events.push_back(boost::json::object{
           {"from_status", event.is_null(0) ? boost::json::value() : boost::json::value(event.text(0))},
           {"to_status", event.text(1)},
@@ -279,7 +296,9 @@ http::Response Orders::checkout(http::Request& request) {
   if (answer) return *answer;
   if (!precheck) return http::error_response(request, precheck.error());
   int64_t checkout_id = 0, total = 0;
-  std::vector<int64_t> order_ids;
+  // The new orders as stored, read inside the transaction (on the writer's warm cache) so
+  // that the answer needs no reads after the commit.
+  std::vector<std::pair<db::Row, OrderExtras>> created;
   try {
     auto status = database_.transaction([&](db::Session& session) -> core::Status {
       if ((answer = replay(session))) return core::Status();
@@ -334,20 +353,22 @@ http::Response Orders::checkout(http::Request& request) {
             {order_id, draft.platform_id, user_id, (*principal)->name,
              wanted.for_name.empty() ? std::string() : "代购: " + wanted.for_name, now});
         total += draft.goods_fen + draft.freight_fen;
-        order_ids.push_back(order_id);
+        OrderExtras extras;  // a new order has no payment, after-sales or events to show
+        extras.items = session.query(kOrderItemSelect, {order_id});
+        created.emplace_back(*session.query_one(kOrderColumns + " WHERE o.id = :i", {order_id}), std::move(extras));
+      }
+      if (!created.empty()) {
+        const region::Place place = region::place_of(session, address->text(2));
+        for (auto& [row, extras] : created) extras.place = place;
       }
       session.exec("UPDATE checkouts SET total_fen = :t WHERE id = :i", {total, checkout_id});
       return reserve_stock(session, *lines, user_id);
     });
     if (!status) return http::error_response(request, status.error());
     if (!answer) {
-      // Committed: the answer is read back outside the writer.
       boost::json::array orders;
-      database_.with_session([&](db::Session& session) {
-        for (int64_t order_id : order_ids)
-          orders.push_back(order_json(session, *session.query_one(kOrderColumns + " WHERE o.id = :i", {order_id}), cipher_,
-                                      OrderView{.full_phone = true, .buyer = true}));
-      });
+      for (const auto& [row, extras] : created)
+        orders.push_back(order_json(row, extras, cipher_, OrderView{.full_phone = true, .buyer = true}));
       answer = http::json_response(
           boost::json::object{{"checkout_id", checkout_id}, {"total_fen", total}, {"orders", std::move(orders)}}, 201);
     }

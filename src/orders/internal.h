@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "orders/providers.h"
+#include "region/region.h"
 
 namespace longnan::orders {
 
@@ -68,6 +69,18 @@ std::string list_scope(const core::Principal& caller, bool mine, bool couriers_s
                        std::vector<db::Value>& params);
 
 boost::json::object order_json(db::Session& session, const db::Row& order, const core::FieldCipher& cipher,
+                               const OrderView& view);
+// What an order's JSON shows beyond its row (kOrderColumns): the place names, the items
+// (kOrderItemSelect), the payment, the latest after-sales request, the events.
+struct OrderExtras {
+  region::Place place;
+  std::vector<db::Row> items;
+  std::optional<db::Row> payment;
+  std::optional<db::Row> after_sale;
+  std::vector<db::Row> events;
+};
+extern const std::string kOrderItemSelect;  // an order's items, by :o
+boost::json::object order_json(const db::Row& order, const OrderExtras& extras, const core::FieldCipher& cipher,
                                const OrderView& view);
 
 // A checkout request (POST /api/v1/orders and its quote), validated.
