@@ -175,6 +175,11 @@ http::Response AfterSales::create(http::Request& request) {
           order_status != "delivered")
         return core::conflict("after-sales is for paid orders until they complete; this one is " + order_status,
                               "order");
+      for (const auto& photo : photos) {
+        const std::string sha256(std::string_view(photo.as_string()).substr(std::string_view("/api/v1/files/").size()));
+        if (session.scalar("SELECT COUNT(*) FROM files WHERE sha256 = :s", {sha256}) == 0)
+          return core::invalid("photos", "upload each photo first (POST /api/v1/files)");
+      }
       // A cash-on-delivery order is unpaid until its goods are handed over.
       if (session.scalar("SELECT COUNT(*) FROM payments WHERE order_id = :o", {*order_id}) == 0)
         return core::conflict("nothing of this order was paid yet", "order");

@@ -106,10 +106,14 @@ for (const backend of BACKENDS) {
       await ship(order);
       const item = order.items[0];
       assert.equal((await ask(order, { kind: 'return_refund', reason: 'damaged' })).status, 422);  // which goods?
-      const request = (await ask(order, {
-        kind: 'return_refund', reason: 'damaged', items: [{ order_item_id: item.id, quantity: 1 }],
-        photos: ['/api/v1/files/' + 'a'.repeat(64)],
-      })).json;
+      // The buyer's photo of the damage, uploaded first; a URL of nothing uploaded is refused.
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      const photo = await buyer.request('POST', '/api/v1/files', { raw: png, headers: { 'content-type': 'image/png' } });
+      assert.ok([200, 201].includes(photo.status), photo.text);
+      const items = [{ order_item_id: item.id, quantity: 1 }];
+      assert.equal((await ask(order, { kind: 'return_refund', reason: 'damaged', items, photos: ['/api/v1/files/' + 'a'.repeat(64)] })).status, 422);
+      const request = (await ask(order, { kind: 'return_refund', reason: 'damaged', items, photos: [photo.json.url] })).json;
+      assert.deepEqual(request.photos, [photo.json.url]);
       assert.equal(request.status, 'requested');
       assert.equal((await step(keeper, request, { action: 'receive' })).status, 409);  // not returned yet
       assert.equal((await step(keeper, request, { action: 'accept', note: '请寄回' })).json.status, 'accepted');
