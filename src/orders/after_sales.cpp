@@ -42,17 +42,11 @@ constexpr std::string_view kColumns =
     "o.status FROM after_sales a JOIN stores s ON s.id = a.store_id JOIN "
     "orders o ON o.id = a.order_id";
 
-struct Access {
-  bool buyer = false, store = false, county = false, overseer = false;
-  bool any() const { return buyer || store || county || overseer; }
-};
-Access access_of(const core::Principal& caller, const db::Row& row) {
-  Access access;
-  access.buyer = caller.user_id == row.integer(4);
-  access.store = caller.role == core::Role::kStoreKeeper && caller.store_id == row.integer(3);
-  access.county = caller.role == core::Role::kCountyAdmin && caller.platform_id == row.integer(2);
-  access.overseer = caller.role == core::Role::kCityAdmin ||
-                    (caller.role == core::Role::kAuditor && caller.sees_platform(row.integer(2)));
+// Who may see a request: its buyer, its store, its county, the city's overseers (not
+// couriers: they deliver orders, refunds are not theirs).
+OrderAccess access_of(const core::Principal& caller, const db::Row& row) {
+  OrderAccess access = access_to(caller, row.integer(4), row.integer(3), row.integer(2));
+  access.courier = false;
   return access;
 }
 

@@ -85,15 +85,19 @@ std::string list_scope(const core::Principal& caller, bool mine, bool couriers_s
   }
 }
 
-OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
+OrderAccess access_to(const core::Principal& caller, int64_t buyer_user_id, int64_t store_id, int64_t platform_id) {
   OrderAccess access;
-  access.buyer = caller.user_id == order.integer(4);
-  access.courier = caller.role == core::Role::kCourier && caller.platform_id == order.integer(1);
-  access.store = caller.role == core::Role::kStoreKeeper && caller.store_id == order.integer(2);
-  access.county = caller.role == core::Role::kCountyAdmin && caller.platform_id == order.integer(1);
+  access.buyer = caller.user_id == buyer_user_id;
+  access.courier = caller.role == core::Role::kCourier && caller.platform_id == platform_id;
+  access.store = caller.role == core::Role::kStoreKeeper && caller.store_id == store_id;
+  access.county = caller.role == core::Role::kCountyAdmin && caller.platform_id == platform_id;
   access.overseer = caller.role == core::Role::kCityAdmin ||
-                    (caller.role == core::Role::kAuditor && caller.sees_platform(order.integer(1)));
+                    (caller.role == core::Role::kAuditor && caller.sees_platform(platform_id));
   return access;
+}
+
+OrderAccess access_to(const core::Principal& caller, const db::Row& order) {
+  return access_to(caller, order.integer(kOrderBuyer), order.integer(kOrderStore), order.integer(kOrderPlatform));
 }
 
 const std::string kOrderItemSelect =

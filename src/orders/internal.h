@@ -59,6 +59,8 @@ struct OrderView {
 };
 inline OrderView OrderAccess::view(bool with_events) const { return {sees_phone(), buyer, with_events}; }
 OrderAccess access_to(const core::Principal& caller, const db::Row& order);
+// The same for anything that belongs to an order (an after-sales request).
+OrderAccess access_to(const core::Principal& caller, int64_t buyer_user_id, int64_t store_id, int64_t platform_id);
 
 // The rows of an order-like table (with store_id, platform_id and buyer_user_id, under
 // `alias`) that a caller's lists show, as " AND …" with its parameters: a store keeper's
