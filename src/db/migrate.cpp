@@ -1,4 +1,7 @@
 // Numbered, forward-only migrations (migrations/NNNN_name.sql, compiled into the binary).
+// Most are written once for both databases; where the two need different statements (SQLite
+// cannot alter a constraint) a version comes as NNNN_name.sqlite.sql and NNNN_name.postgres.sql
+// and each database runs its own.
 #include <algorithm>
 #include <chrono>
 #include <span>
@@ -41,6 +44,13 @@ std::vector<std::string> split_statements(const std::string& sql) {
 
 int version_of(std::string_view name) { return std::stoi(std::string(name.substr(0, 4))); }
 
+// Whether a migration file is for this database: NNNN_name.sql is for both.
+bool for_dialect(std::string_view name, Dialect dialect) {
+  if (name.ends_with(".sqlite.sql")) return dialect == Dialect::kSqlite;
+  if (name.ends_with(".postgres.sql")) return dialect == Dialect::kPostgres;
+  return true;
+}
+
 }  // namespace
 
 int Database::schema_version() {
@@ -56,7 +66,9 @@ int Database::schema_version() {
 }
 
 int Database::migrate() {
-  std::vector<core::EmbeddedFile> files(migration_files().begin(), migration_files().end());
+  std::vector<core::EmbeddedFile> files;
+  for (const auto& file : migration_files())
+    if (for_dialect(file.name, dialect())) files.push_back(file);
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   int applied = 0;
   // One connection for the whole run. On PostgreSQL a session advisory lock makes servers

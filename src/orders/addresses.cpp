@@ -1,5 +1,7 @@
-// Delivery addresses: a village or town community (official 12-digit code) and the house,
-// with the recipient. The recipient's phone is encrypted at rest.
+// Delivery addresses: in Longnan a village or town community (official 12-digit code) and
+// the house; elsewhere in China a province (6-digit code) and the rest of the address in
+// words (city, district, street, house), for express parcels. The recipient's phone is
+// encrypted at rest.
 #include <boost/json.hpp>
 
 #include "core/validate.h"
@@ -11,19 +13,25 @@
 namespace longnan::orders {
 namespace {
 
+constexpr char kDivisionRule[] =
+    "division_code must be the 12-digit code of a village or community of Longnan, or the 6-digit code of a province";
+
 constexpr std::string_view kAddressColumns =
-    "SELECT a.id, a.recipient, a.phone_enc, a.division_code, a.detail, a.is_default, a.created_at, v.name, t.name, c.name "
+    "SELECT a.id, a.recipient, a.phone_enc, a.division_code, a.detail, a.is_default, a.created_at, v.name, t.name, c.name, "
+    "v.level "
     "FROM addresses a JOIN divisions v ON v.code = a.division_code LEFT JOIN divisions t ON t.code = v.parent_code "
     "LEFT JOIN divisions c ON c.code = t.parent_code";
 
 boost::json::object address_json(const db::Row& row, const core::FieldCipher& cipher) {
+  const bool province = row.text(10) == "province";
   return {{"id", row.integer(0)},
           {"recipient", row.text(1)},
           {"phone", cipher.decrypt(row.text(2)).value_or("")},
           {"division_code", row.text(3)},
-          {"village_name", region::short_village_name(row.text(7))},
-          {"township_name", row.text(8)},
-          {"county_name", row.text(9)},
+          {"province_name", province ? row.text(7) : std::string()},
+          {"village_name", province ? std::string() : region::short_village_name(row.text(7))},
+          {"township_name", province ? std::string() : row.text(8)},
+          {"county_name", province ? std::string() : row.text(9)},
           {"detail", row.text(4)},
           {"is_default", row.integer(5) != 0},
           {"created_at", row.integer(6)}};
@@ -46,16 +54,18 @@ core::Result<NewAddress> address_from_json(const boost::json::object& body, NewA
   if (auto value = fields.boolean("is_default", false)) base.is_default = *value;
   if (!fields.ok()) return fields.error();
   if (!core::valid_mobile(base.phone)) return core::invalid("phone", "phone must be an 11-digit mobile number");
-  if (base.division_code.size() != 12 || !core::valid_division_code(base.division_code))
-    return core::invalid("division_code", "division_code must be the 12-digit code of a village or town community");
+  if (base.division_code.size() == 9 || !core::valid_division_code(base.division_code))
+    return core::invalid("division_code", kDivisionRule);
   if (base.recipient.empty()) return core::invalid("recipient", "recipient must not be empty");
   if (base.detail.empty()) return core::invalid("detail", "detail must not be empty");
   return base;
 }
 
-// Whether `code` names a village or community (the level delivery goes down to).
+// Whether `code` names a village or community of Longnan (the level local delivery goes
+// down to), or a province (express parcels, the rest of the address in words).
 bool deliverable(db::Session& session, const std::string& code) {
-  return session.query_one("SELECT code FROM divisions WHERE code = :c AND level = 'village'", {code}).has_value();
+  return session.query_one("SELECT code FROM divisions WHERE code = :c AND level IN ('village', 'province')", {code})
+      .has_value();
 }
 
 }  // namespace
@@ -87,7 +97,7 @@ http::Response Orders::create_address(http::Request& request) {
   boost::json::object created;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
     if (!deliverable(session, address->division_code))
-      return core::invalid("division_code", "division_code must be the 12-digit code of a village or town community");
+      return core::invalid("division_code", kDivisionRule);
     int64_t existing = session.scalar("SELECT COUNT(*) FROM addresses WHERE user_id = :u", {user_id});
     if (existing >= kMaxAddresses) return core::conflict("an account keeps at most 20 addresses");
     bool is_default = address->is_default || existing == 0;
@@ -123,7 +133,7 @@ http::Response Orders::update_address(http::Request& request) {
     // The default moves only by choosing another address: it cannot be switched off.
     if (base.is_default) address->is_default = true;
     if (!deliverable(session, address->division_code))
-      return core::invalid("division_code", "division_code must be the 12-digit code of a village or town community");
+      return core::invalid("division_code", kDivisionRule);
     if (address->is_default) session.exec("UPDATE addresses SET is_default = 0 WHERE user_id = :u", {user_id});
     session.exec(
         "UPDATE addresses SET recipient = :r, phone_enc = :p, division_code = :d, detail = :x, is_default = :f, "

@@ -34,6 +34,15 @@ boost::json::object template_json(db::Session& session, int64_t store_id) {
 }  // namespace
 
 core::Result<int64_t> freight_for(db::Session& session, const OrderDraft& draft) {
+  // Same-city couriers and village points serve the store's own county; anywhere else the
+  // parcel goes by express.
+  if ((draft.mode == "same_city" || draft.mode == "village_point") &&
+      region::platform_of(session, draft.division_code) != draft.platform_id) {
+    auto store = session.query_one("SELECT name FROM stores WHERE id = :s", {draft.store_id});
+    return core::invalid("delivery_mode", (store ? store->text(0) : "a store") +
+                                              " delivers same-city and to village points only in its own county: "
+                                              "choose express for this address");
+  }
   if (draft.mode == "pickup") return int64_t{0};
   auto header = session.query_one("SELECT free_over_fen FROM freight_templates WHERE store_id = :s", {draft.store_id});
   if (!header) return int64_t{0};  // the store has no template: delivery is free

@@ -53,14 +53,15 @@ std::string short_village_name(const std::string& name) {
 }
 
 int load_reference_data(db::Session& session, int64_t now_ms) {
-  if (session.scalar("SELECT COUNT(*) FROM divisions") > 0) return 0;
+  // The provinces come with the migrations; Longnan's own divisions are loaded once.
+  if (session.scalar("SELECT COUNT(*) FROM divisions WHERE level <> 'province'") > 0) return 0;
   int loaded = 0;
   for (const auto& row : read_embedded_csv("divisions.csv")) {
     // code,name,level,parent_code,lat,lng
     db::Value lat = row.at(4).empty() ? db::Value() : db::Value(std::stod(row.at(4)));
     db::Value lng = row.at(5).empty() ? db::Value() : db::Value(std::stod(row.at(5)));
     session.exec("INSERT INTO divisions (code, name, level, parent_code, lat, lng) VALUES (:c, :n, :l, :p, :a, :o)",
-                 {row.at(0), row.at(1), row.at(2), row.at(2) == "city" ? db::Value() : db::Value(row.at(3)), lat, lng});
+                 {row.at(0), row.at(1), row.at(2), row.at(3), lat, lng});
     ++loaded;
   }
   for (const auto& row : read_embedded_csv("villages.csv")) {
@@ -111,10 +112,11 @@ bool village_of_platform(db::Session& session, const std::string& code, int64_t 
 Place place_of(db::Session& session, const std::string& village_code) {
   Place place;
   auto row = session.query_one(
-      "SELECT v.name, t.name, c.name FROM divisions v LEFT JOIN divisions t ON t.code = v.parent_code "
+      "SELECT v.name, t.name, c.name, v.level FROM divisions v LEFT JOIN divisions t ON t.code = v.parent_code "
       "LEFT JOIN divisions c ON c.code = t.parent_code WHERE v.code = :c",
       {village_code});
-  if (row) place = {short_village_name(row->text(0)), row->text(1), row->text(2)};
+  if (row && row->text(3) == "province") place.province_name = row->text(0);
+  else if (row) place = {short_village_name(row->text(0)), row->text(1), row->text(2)};
   return place;
 }
 
@@ -335,14 +337,24 @@ core::Result<NewHousehold> household_from_json(const boost::json::object& body, 
 
 }  // namespace
 
-// GET /api/v1/divisions?parent=CODE&level=: divisions under a parent (the city's counties by default).
+// GET /api/v1/divisions?parent=CODE: divisions under a parent (the city's counties by
+// default); ?level=province: the provinces of China (for express addresses elsewhere).
 http::Response Region::list_divisions(http::Request& request) {
+  auto level = http::query_enum(request, "level", {"province"});
+  if (!level) return http::error_response(request, level.error());
   std::string parent(request.query_param("parent").value_or("621200"));
   if (!core::valid_division_code(parent)) return http::error_response(request, core::invalid("parent", "parent must be a division code"));
+  std::string sql = "SELECT code, name, level, parent_code, lat, lng FROM divisions WHERE ";
+  std::vector<db::Value> params;
+  if (!*level) {
+    sql += "parent_code = :p ORDER BY code";
+    params.emplace_back(parent);
+  } else {
+    sql += "level = 'province' ORDER BY code";
+  }
   boost::json::array items;
   database_.with_session([&](db::Session& session) {
-    for (const auto& row : session.query(
-             "SELECT code, name, level, parent_code, lat, lng FROM divisions WHERE parent_code = :p ORDER BY code", {parent}))
+    for (const auto& row : session.query(sql, params))
       items.push_back(boost::json::object{{"code", row.text(0)},
                                           {"name", row.text(2) == "village" ? short_village_name(row.text(1)) : row.text(1)},
                                           {"official_name", row.text(1)},

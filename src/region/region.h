@@ -38,12 +38,15 @@ core::Status filter_by_name(const http::Request& request, std::string_view colum
                             std::vector<db::Value>& params);
 
 // Where a village is: names of the village (suffix such as 村委会 dropped), township, county.
+// Where an address is: a village or community of Longnan by its names, or elsewhere in
+// China by its province only (the rest of such an address is in words).
 struct Place {
   std::string village_name;
   std::string township_name;
   std::string county_name;
+  std::string province_name;  // only for a province-level code
 };
-Place place_of(db::Session& session, const std::string& village_code);
+Place place_of(db::Session& session, const std::string& code);
 // Display name of an official village name: "花桥村委会" → "花桥村", "钟楼滩社区居委会" → "钟楼滩社区".
 std::string short_village_name(const std::string& name);
 

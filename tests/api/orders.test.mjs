@@ -60,7 +60,7 @@ for (const backend of BACKENDS) {
 
     test('concurrent retries of one key make one checkout', async () => {
       await buyer.request('PUT', `/api/v1/cart/items/${honey.skus[0].id}`, { body: { quantity: 1 } });
-      const body = { address_id: address.id, delivery_mode: 'same_city' };
+      const body = { address_id: address.id, delivery_mode: 'express' };
       const answers = await Promise.all(Array.from({ length: 6 }, () => checkout(buyer, 'checkout-race', body)));
       const ids = new Set(answers.filter((a) => a.status < 300).map((a) => a.json.checkout_id));
       assert.equal(ids.size, 1, answers.map((a) => `${a.status} ${a.text}`).join('\n'));
@@ -164,7 +164,7 @@ for (const backend of BACKENDS) {
       assert.equal(await stockHere(), stock - 2);
       // A cash-on-delivery order has no payment deadline.
       await shopper.request('PUT', `/api/v1/cart/items/${honey.skus[0].id}`, { body: { quantity: 1 } });
-      const cod = await checkout(shopper, 'k-cod', { address_id: place.id, delivery_mode: 'same_city', payment_method: 'cash_on_delivery' });
+      const cod = await checkout(shopper, 'k-cod', { address_id: place.id, delivery_mode: 'express', payment_method: 'cash_on_delivery' });
       assert.equal(cod.status, 201, cod.text);
       // Stop the server before the deadline and start it again: the deadline is in the database.
       await quick.stop();
@@ -281,7 +281,7 @@ for (const backend of BACKENDS) {
       await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
       const address = (await as.buyer.get('/api/v1/addresses')).json.items[0];
       const placed = await as.buyer.request('POST', '/api/v1/orders', {
-        body: { address_id: address.id, delivery_mode: 'same_city' }, headers: { 'idempotency-key': 'online-1' } });
+        body: { address_id: address.id, delivery_mode: 'express' }, headers: { 'idempotency-key': 'online-1' } });
       const order = placed.json.orders[0];
       assert.equal(order.payment_method, 'online');
       assert.equal((await advance(as.storeKeeper, order, { action: 'pack' })).status, 409);
@@ -332,7 +332,7 @@ describe('two app servers on one PostgreSQL', () => {
       }
       const answers = await Promise.all(buyers.map(({ buyer, address }, index) =>
         buyer.request('POST', '/api/v1/orders', {
-          body: { address_id: address.id, delivery_mode: 'same_city' }, headers: { 'idempotency-key': `race-${index}` },
+          body: { address_id: address.id, delivery_mode: 'express' }, headers: { 'idempotency-key': `race-${index}` },
         })));
       const sold = answers.filter((answer) => answer.status === 201).length;
       assert.equal(sold, 5, answers.map((answer) => answer.status).join(','));

@@ -196,6 +196,64 @@ for (const backend of BACKENDS) {
       await keeper.request('PUT', `/api/v1/stores/${keeper.user.store_id}/freight`, { body: { rules: [{ ...rules[0], first_fen: 0, extra_fen: 0 }] } });
     });
 
+    test('a buyer anywhere in China gets express by the province\'s rule; same-city and village points stay in the county', async () => {
+      const product = await keeperProduct(keeper);
+      const sku = product.skus[0];
+      const provinces = (await new Client(server.url).get('/api/v1/divisions?level=province')).json.items;
+      assert.equal(provinces.length, 31);
+      assert.ok(provinces.some((p) => p.code === '310000' && p.name === '上海市' && p.level === 'province'));
+      assert.equal((await new Client(server.url).get('/api/v1/divisions?level=nation')).status, 422);
+      // Longnan's city sits under Gansu now; its divisions are still there.
+      assert.deepEqual((await new Client(server.url).get('/api/v1/divisions/621221100201')).json.path.map((d) => d.level),
+        ['province', 'city', 'county', 'township', 'village']);
+      const buyer = await newBuyer(county, server.url);
+      const shanghai = await buyer.post('/api/v1/addresses', {
+        recipient: '沪上买家', phone: '13912345678', division_code: '310000', detail: '浦东新区 世纪大道 100 号',
+      });
+      assert.equal(shanghai.status, 201, shanghai.text);
+      assert.equal(shanghai.json.province_name, '上海市');
+      assert.equal(shanghai.json.county_name, '');
+      // Only a province or a Longnan village: a county, a township's 9 digits, Hong Kong, nonsense.
+      for (const code of ['621221', '621221100', '810000', '999999', '31000', 'shanghai']) {
+        const bad = await buyer.post('/api/v1/addresses', { recipient: 'x', phone: '13912345678', division_code: code, detail: 'x' });
+        assert.equal(bad.status, 422, `${code}: ${bad.text}`);
+        assert.equal(bad.json.error.field, 'division_code');
+      }
+      await keeper.request('PUT', `/api/v1/stores/${keeper.user.store_id}/freight`, { body: { rules: [
+        { region_prefix: '62', first_weight_g: 1000, first_fen: 500, extra_weight_g: 1000, extra_fen: 200 },
+        { region_prefix: '31', first_weight_g: 1000, first_fen: 1500, extra_weight_g: 1000, extra_fen: 800 },
+      ] } });
+      await buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+      const quote = await buyer.post('/api/v1/orders/quote', { address_id: shanghai.json.id, delivery_mode: 'express' });
+      assert.equal(quote.status, 200, quote.text);
+      const weight = sku.weight_g || 0;
+      assert.equal(quote.json.orders[0].freight_fen, 1500 + Math.ceil(Math.max(0, weight - 1000) / 1000) * 800);
+      // A county courier does not drive to Shanghai, nor to another county of Longnan.
+      const outside = await buyer.post('/api/v1/addresses', { recipient: '外县', phone: '13912345678', division_code: '621222100002', detail: 'x' });
+      for (const [address, mode] of [[shanghai.json, 'same_city'], [shanghai.json, 'village_point'], [outside.json, 'same_city']]) {
+        const refused = await buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: mode }, headers: { 'idempotency-key': `far-${address.id}-${mode}` },
+        });
+        assert.equal(refused.status, 422, refused.text);
+        assert.equal(refused.json.error.field, 'delivery_mode');
+        assert.match(refused.json.error.message, new RegExp(product.store.name));
+      }
+      assert.equal((await buyer.get('/api/v1/orders')).json.total, 0);
+      assert.equal((await buyer.get('/api/v1/cart')).json.count, 1);
+      const placed = await buyer.request('POST', '/api/v1/orders', {
+        body: { address_id: shanghai.json.id, delivery_mode: 'express' }, headers: { 'idempotency-key': 'shanghai-1' },
+      });
+      assert.equal(placed.status, 201, placed.text);
+      const order = placed.json.orders[0];
+      assert.equal(order.freight_fen, quote.json.orders[0].freight_fen);
+      assert.equal(order.address.province_name, '上海市');
+      assert.equal(order.address.detail, '浦东新区 世纪大道 100 号');
+      const seen = (await keeper.get(`/api/v1/orders/${order.id}`)).json;
+      assert.equal(seen.address.province_name, '上海市');
+      await keeper.request('PUT', `/api/v1/stores/${keeper.user.store_id}/freight`, { body: { rules: [
+        { region_prefix: '', first_weight_g: 1000, first_fen: 0, extra_weight_g: 1000, extra_fen: 0 }] } });
+    });
+
     test('a village agent orders for a villager; the pickup code completes delivery at the point', async () => {
       const product = await keeperProduct(keeper);
       const sku = product.skus[0];

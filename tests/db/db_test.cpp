@@ -70,6 +70,36 @@ TEST_P(DatabaseTest, MigrationsAreForwardOnlyAndIdempotent) {
   EXPECT_EQ(database_->schema_version(), version);
 }
 
+// Migration 0010 rebuilds SQLite's divisions table (to widen its CHECK) under rows that
+// point at it: applied to a database holding such rows, it must keep them and keep the
+// foreign keys enforced.
+TEST(Migrations, DivisionsRebuildKeepsReferencingRowsAndForeignKeys) {
+  auto path = std::filesystem::temp_directory_path() / ("longnan-rebuild-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  auto database = Database::open("sqlite:" + path.string(), 1);
+  database->migrate();
+  database->with_session([&](Session& session) {
+    session.exec("INSERT INTO divisions (code, name, level, parent_code) VALUES ('621200', '陇南市', 'city', NULL)");
+    session.exec("INSERT INTO divisions (code, name, level, parent_code) VALUES ('621221', '成县', 'county', '621200')");
+    session.exec("INSERT INTO platforms (county_code, name, created_at) VALUES ('621221', '成县', 0)");
+    // As the database stood before 0010.
+    session.exec("DELETE FROM divisions WHERE level = 'province'");
+    session.exec("DELETE FROM schema_migrations WHERE version >= 10");
+  });
+  EXPECT_GE(database->migrate(), 2);
+  database->with_session([&](Session& session) {
+    EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM platforms WHERE county_code = '621221'"), 1);
+    EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM divisions WHERE level = 'province'"), 31);
+    EXPECT_EQ(session.query_one("SELECT parent_code FROM divisions WHERE code = '621200'")->text(0), "620000");
+    EXPECT_TRUE(session.query("PRAGMA foreign_key_check").empty());
+    EXPECT_THROW(session.exec("INSERT INTO platforms (county_code, name, created_at) VALUES ('999999', 'x', 0)"), DbError);
+    EXPECT_THROW(session.exec("DELETE FROM divisions WHERE code = '621221'"), DbError);
+    EXPECT_THROW(session.exec("INSERT INTO divisions (code, name, level) VALUES ('1', 'x', 'planet')"), DbError);
+  });
+  database.reset();
+  std::filesystem::remove(path);
+}
+
 TEST_P(DatabaseTest, ValuesRoundTripIncludingLargeIntegersNullsAndUnicode) {
   database_->with_session([&](Session& session) {
     int64_t id = session.insert(sql("INSERT INTO probe (name, at, ratio) VALUES (:n, :a, :r) RETURNING id"),
