@@ -21,6 +21,9 @@ export const loadBrands = () => cached('brands', async () => (await api.get('/br
 export const loadCategories = () => cached('categories', async () => (await api.get('/categories')).items)
 export const loadDivisions = (parentCode) =>
   cached(`divisions:${parentCode}`, async () => (await api.get('/divisions', { parent: parentCode })).items)
+// The 31 provinces of the mainland, for addresses (and freight rules) beyond Longnan.
+export const loadProvinces = () =>
+  cached('provinces', async () => (await api.get('/divisions', { level: 'province' })).items)
 
 // A ref that a component fills with `load()`'s items once mounted. It stays empty when
 // loading fails: the pages that use these lists work without them, only with less to offer.

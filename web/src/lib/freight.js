@@ -6,15 +6,23 @@
 import { fenToYuan, yuanToFen } from './money.js'
 
 // Where a rule applies, as the editor offers it: the store's county, everywhere, or a
-// division code prefix typed in (6212 for the whole of Longnan, a township's 9 digits…).
+// division code prefix typed in (6212 for the whole of Longnan, a township's 9 digits…);
+// besides these, a province (region 'province', the prefix its first 2 digits: 31 for
+// 上海市, 62 for 甘肃省), for express parcels beyond Longnan.
 export const kRegionChoices = ['county', 'everywhere', 'custom']
 export const kMaxFreightRules = 50
 const kMaxWeightG = 1_000_000
 const kMaxRuleFen = 10_000_000
 
-export function regionChoiceOf(prefix, countyCode) {
+// The region prefix of a province (its 6-digit division code): "310000" → "31".
+export const provincePrefixOf = (code) => code.slice(0, 2)
+
+// `provincePrefixes`: the 2-digit prefixes of the provinces (see provincePrefixOf), which
+// may be unknown yet: a province's rule then shows as a custom prefix.
+export function regionChoiceOf(prefix, countyCode, provincePrefixes = []) {
   if (prefix === '') return 'everywhere'
-  return countyCode && prefix === countyCode ? 'county' : 'custom'
+  if (countyCode && prefix === countyCode) return 'county'
+  return provincePrefixes.includes(prefix) ? 'province' : 'custom'
 }
 
 // The region prefix a rule of the form stands for.
@@ -22,6 +30,19 @@ export function regionPrefixOf(rule, countyCode) {
   if (rule.region === 'everywhere') return ''
   if (rule.region === 'county') return countyCode
   return (rule.prefix ?? '').trim()
+}
+
+// One value per region the editor's chooser offers: the choice, or "province:31".
+export function regionKeyOf(rule) {
+  return rule.region === 'province' ? `province:${rule.prefix}` : rule.region
+}
+
+// Makes `rule` apply where `key` (see regionKeyOf) says. A custom prefix starts from the
+// province chosen before, if any.
+export function chooseRegion(rule, key) {
+  const [region, prefix] = key.split(':')
+  rule.region = region
+  if (region === 'province') rule.prefix = prefix
 }
 
 export function newFreightRule(region = 'everywhere') {
@@ -36,10 +57,10 @@ export function newFreightRule(region = 'everywhere') {
 }
 
 // The editor's form for a template (GET /stores/{id}/freight): one rule for everywhere to
-// start from when the store never set one.
-export function freightForm(template, countyCode) {
+// start from when the store never set one. `provincePrefixes` as for regionChoiceOf.
+export function freightForm(template, countyCode, provincePrefixes = []) {
   const rules = (template?.rules ?? []).map((rule) => ({
-    region: regionChoiceOf(rule.region_prefix, countyCode),
+    region: regionChoiceOf(rule.region_prefix, countyCode, provincePrefixes),
     prefix: rule.region_prefix,
     first_weight_g: rule.first_weight_g,
     first_yuan: fenToYuan(rule.first_fen),
@@ -66,6 +87,8 @@ export function freightProblem(form, countyCode) {
     const at = `rules[${index}]`
     const prefix = regionPrefixOf(rule, countyCode)
     if (rule.region === 'custom' && !/^\d{1,12}$/.test(prefix))
+      return { field: `${at}.region_prefix`, problem: 'prefix' }
+    if (rule.region === 'province' && !/^\d{2}$/.test(prefix))
       return { field: `${at}.region_prefix`, problem: 'prefix' }
     if (rule.region === 'county' && !countyCode) return { field: `${at}.region_prefix`, problem: 'noCounty' }
     if (seen.has(prefix)) return { field: `${at}.region_prefix`, problem: 'twice' }

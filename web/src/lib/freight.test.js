@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
+  chooseRegion,
   freightBody,
   freightForm,
   freightOf,
   freightProblem,
   newFreightRule,
+  provincePrefixOf,
   regionChoiceOf,
+  regionKeyOf,
   regionPrefixOf,
 } from './freight.js'
 
@@ -23,6 +26,27 @@ describe('regions', () => {
     expect(regionPrefixOf({ region: 'everywhere', prefix: '6212' }, county)).toBe('')
     expect(regionPrefixOf({ region: 'county' }, county)).toBe(county)
     expect(regionPrefixOf({ region: 'custom', prefix: ' 6212 ' }, county)).toBe('6212')
+  })
+
+  it('tells provinces by the first 2 digits of their codes, once they are known', () => {
+    const provinces = ['310000', '620000'].map(provincePrefixOf)
+    expect(provinces).toEqual(['31', '62'])
+    expect(regionChoiceOf('31', county, provinces)).toBe('province')
+    expect(regionChoiceOf('62', county, provinces)).toBe('province')
+    expect(regionChoiceOf('6212', county, provinces)).toBe('custom')
+    expect(regionChoiceOf('31', county)).toBe('custom')
+    expect(regionPrefixOf({ region: 'province', prefix: '31' }, county)).toBe('31')
+  })
+
+  it('keys each region of the chooser, provinces by their prefix', () => {
+    const rule = newFreightRule('county')
+    expect(regionKeyOf(rule)).toBe('county')
+    chooseRegion(rule, 'province:31')
+    expect([rule.region, rule.prefix, regionKeyOf(rule)]).toEqual(['province', '31', 'province:31'])
+    chooseRegion(rule, 'custom')
+    expect([rule.region, rule.prefix, regionKeyOf(rule)]).toEqual(['custom', '31', 'custom'])
+    chooseRegion(rule, 'everywhere')
+    expect(regionPrefixOf(rule, county)).toBe('')
   })
 })
 
@@ -45,6 +69,22 @@ describe('the freight form', () => {
     ])
     expect(freightProblem(form, county)).toBeNull()
     expect(freightBody(form, county)).toEqual({ free_over_fen: 9900, rules: template.rules })
+  })
+
+  it('shows the rule of a province as that province, and sends its prefix back', () => {
+    const withShanghai = {
+      ...template,
+      rules: [
+        ...template.rules,
+        { region_prefix: '31', first_weight_g: 1000, first_fen: 1500, extra_weight_g: 1000, extra_fen: 800 },
+      ],
+    }
+    const form = freightForm(withShanghai, county, ['31', '62'])
+    expect(form.rules.map((rule) => regionKeyOf(rule))).toEqual(['everywhere', 'county', 'province:31'])
+    expect(freightProblem(form, county)).toBeNull()
+    expect(freightBody(form, county)).toEqual({ free_over_fen: 9900, rules: withShanghai.rules })
+    form.rules[2].prefix = ''
+    expect(freightProblem(form, county)).toEqual({ field: 'rules[2].region_prefix', problem: 'prefix' })
   })
 
   it('starts a store without a template from one rule for everywhere, without a threshold', () => {

@@ -88,10 +88,12 @@ export function shortStockOf(message) {
   return match ? { name: match[1], quantity: Number(match[2]) } : null
 }
 
-// County, township, village, then the house: the order of a Chinese address.
-export function addressText(address) {
-  if (!address) return ''
-  return [address.county_name, address.township_name, address.village_name, address.detail].filter(Boolean).join(' ')
+// The store named in the server's refusal of same-city delivery or a village point for an
+// address outside its county ("<store> delivers same-city and to village points only in
+// its own county: …"), or null for any other message.
+export function localModeRefusalOf(message) {
+  const match = /^(.+) delivers same-city and to village points only in its own county/.exec(message ?? '')
+  return match ? { store: match[1] } : null
 }
 
 // Units in an order.

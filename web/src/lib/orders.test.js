@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../api/client.js'
 import {
-  addressText,
   buyerActionsFor,
   checkoutBody,
   checkoutPreview,
   createCheckoutAttempts,
   kIdempotencyKeyPattern,
+  localModeRefusalOf,
   minutesLeft,
   newIdempotencyKey,
   outcomeUnknown,
@@ -151,14 +151,22 @@ describe('shortStockOf', () => {
   })
 })
 
-describe('order helpers', () => {
-  it('writes an address county first', () => {
+describe('localModeRefusalOf', () => {
+  it("reads the store out of the server's refusal", () => {
     expect(
-      addressText({ county_name: '成县', township_name: '城关镇', village_name: '东街社区', detail: '12 号' }),
-    ).toBe('成县 城关镇 东街社区 12 号')
-    expect(addressText(null)).toBe('')
+      localModeRefusalOf(
+        '成县东街店 delivers same-city and to village points only in its own county: choose express for this address',
+      ),
+    ).toEqual({ store: '成县东街店' })
   })
 
+  it('is null for other messages', () => {
+    expect(localModeRefusalOf('成县东街店 does not deliver to this address')).toBeNull()
+    expect(localModeRefusalOf(undefined)).toBeNull()
+  })
+})
+
+describe('order helpers', () => {
   it('counts the units of an order', () => {
     expect(unitCount({ items: [{ quantity: 2 }, { quantity: 3 }] })).toBe(5)
     expect(unitCount({})).toBe(0)

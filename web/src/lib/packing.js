@@ -1,8 +1,9 @@
 // The packing list (拣货单) of paid orders: store by store, how many of each SKU to pick
 // in all, then the orders themselves grouped by how they leave (same-city delivery, the
-// village point, pickup at the store, express) and by village, so that what goes one way
-// is packed together. Units already put back in stock (refunded before packing) are not
-// picked.
+// village point, pickup at the store, express) and by place (the village, or the province
+// of an express parcel beyond Longnan), so that what goes one way is packed together.
+// Units already put back in stock (refunded before packing) are not picked.
+import { placeText } from './address.js'
 import { isOpenAfterSale } from './afterSales.js'
 import { kDeliveryModes } from './orders.js'
 
@@ -11,14 +12,12 @@ export function unitsToPick(item) {
   return Math.max(0, item.quantity - (item.restocked ?? 0))
 }
 
-const villageOf = (order) => [order.address?.township_name, order.address?.village_name].filter(Boolean).join(' ')
-
 // [{store, skus, groups, orderCount, units}] for `orders`, stores by name:
 // - skus: [{sku_id, name, sku_code, quantity, orders}] by name then code, quantity being
 //   the units to pick and orders how many orders want it;
-// - groups: [{mode, orders}] in the order of kDeliveryModes, each group's orders by village
-//   then number; an order with an open after-sales request is `held` (the server refuses
-//   to pack it until the request is settled).
+// - groups: [{mode, orders}] in the order of kDeliveryModes, each group's orders by place
+//   (province, or county, township and village) then number; an order with an open
+//   after-sales request is `held` (the server refuses to pack it until it is settled).
 export function packingList(orders) {
   const stores = new Map()
   for (const order of orders) {
@@ -57,7 +56,7 @@ export function packingList(orders) {
           mode,
           orders: store.orders
             .filter((order) => order.delivery_mode === mode)
-            .sort((a, b) => byText(villageOf(a), villageOf(b)) || a.id - b.id),
+            .sort((a, b) => byText(placeText(a.address), placeText(b.address)) || a.id - b.id),
         }))
         .filter((group) => group.orders.length),
       orderCount: store.orders.length,

@@ -62,6 +62,20 @@ describe('packingList', () => {
     ])
   })
 
+  it('puts express parcels to the same province together', () => {
+    const beyond = (id, province) => ({
+      ...order(id, 36, 'express', '', [item(1, 1)]),
+      address: { province_name: province, township_name: '', village_name: '' },
+    })
+    const [store] = packingList([
+      beyond(1, '上海市'),
+      order(2, 36, 'express', '东街', [item(1, 1)]),
+      beyond(3, '四川省'),
+      beyond(4, '上海市'),
+    ])
+    expect(store.groups.map((group) => group.orders.map((o) => o.id))).toEqual([[1, 4, 3, 2]])
+  })
+
   it('is empty without orders', () => {
     expect(packingList([])).toEqual([])
   })

@@ -6,14 +6,16 @@
 // 立即抢购) share all of it; both ask the server for a quote (goods, freight, total) first.
 import { defineStore } from 'pinia'
 import { showDialog, showSuccessToast, showToast } from 'vant'
-import { reactive, ref, watch } from 'vue'
+import { computed, reactive, ref, watch } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { useRouter } from 'vue-router'
 import { api, ApiError } from '../api/client.js'
 import { describeError, i18n } from '../i18n/index.js'
+import { unreachableModes } from '../lib/address.js'
 import {
   checkoutBody,
   createCheckoutAttempts,
+  localModeRefusalOf,
   outcomeUnknown,
   quoteBlocks,
   quoteBody,
@@ -38,6 +40,8 @@ export function describeCheckoutError(error) {
   if (error instanceof ApiError && error.status === 422) {
     if (error.field === 'cart') return t('mall.checkout.nothing')
     if (error.field === 'address_id' && /deliver/.test(error.message)) return t('mall.checkout.noDelivery')
+    const local = error.field === 'delivery_mode' ? localModeRefusalOf(error.message) : null
+    if (local) return t('mall.checkout.localModeRefused', local)
   }
   if (error instanceof ApiError && error.status === 403 && !error.field) return t('mall.checkout.agentForbidden')
   if (outcomeUnknown(error)) return t('mall.checkout.outcomeUnknown')
@@ -176,6 +180,23 @@ export function useQuote(body, also = () => '') {
   watch(() => [JSON.stringify(quoteBody(body())), also()], ask, { immediate: true })
 
   return { quote, error, errorText, blocked, quoting, ask }
+}
+
+// The delivery modes that cannot reach `address` (a ref to the chosen address, or null):
+// same-city and village points for an address outside Longnan. A mode chosen before
+// that cannot reach the address gives way to express, which reaches everywhere; at once
+// (flush 'sync'), so that useQuote never asks for the quote of a mode that cannot reach.
+export function useReachableModes(address) {
+  const draft = useCheckoutStore().draft
+  const unreachable = computed(() => unreachableModes(address.value))
+  watch(
+    [unreachable, () => draft.deliveryMode],
+    ([modes, mode]) => {
+      if (modes.includes(mode)) draft.deliveryMode = 'express'
+    },
+    { immediate: true, flush: 'sync' },
+  )
+  return unreachable
 }
 
 // Placing an order from a checkout page: `place()` makes the orders; paying online then
