@@ -83,34 +83,34 @@ core::Result<std::vector<OrderLine>> cart_lines(db::Session& session, int64_t us
 
 core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleWanted& sale, int64_t user_id,
                                                int64_t now) {
-  auto event = session.query_one("SELECT starts_at, ends_at, per_buyer_limit, status FROM sale_events WHERE id = :e",
-                                 {sale.event_id});
-  if (!event) return core::invalid("sale.event_id", "no such sale event");
-  if (event->text(3) == "closed" || now >= event->integer(1)) return core::conflict("the sale has ended", "sale");
-  if (now < event->integer(0)) return core::conflict("the sale has not started yet", "sale");
+  // One statement for the event, its SKU and what this buyer holds already: it runs for
+  // every flash-sale request, on the one writer thread for those that buy.
   auto row = session.query_one(
-      "SELECT e.sale_price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, COALESCE(k.weight_g, 0), "
-      "e.stock, e.released FROM sale_event_skus e JOIN skus k ON k.id = e.sku_id JOIN products p ON p.id = k.product_id "
-      "WHERE e.event_id = :e AND e.sku_id = :s",
-      {sale.event_id, sale.sku_id});
-  if (!row) return core::invalid("sale.sku_id", "this SKU is not part of the sale");
-  const int64_t limit = event->integer(2);
-  const int64_t held =
-      session.scalar("SELECT quantity FROM sale_event_buyers WHERE event_id = :e AND user_id = :u", {sale.event_id, user_id});
-  if (held + sale.quantity > limit)
+      "SELECT v.starts_at, v.ends_at, v.per_buyer_limit, v.status, e.sku_id, e.sale_price_fen, k.code, p.id, p.name, "
+      "p.store_id, p.producer_id, p.platform_id, COALESCE(k.weight_g, 0), e.stock, e.released, COALESCE(b.quantity, 0) "
+      "FROM sale_events v LEFT JOIN sale_event_skus e ON e.event_id = v.id AND e.sku_id = :s "
+      "LEFT JOIN skus k ON k.id = e.sku_id LEFT JOIN products p ON p.id = k.product_id "
+      "LEFT JOIN sale_event_buyers b ON b.event_id = v.id AND b.user_id = :u WHERE v.id = :e",
+      {sale.sku_id, user_id, sale.event_id});
+  if (!row) return core::invalid("sale.event_id", "no such sale event");
+  if (row->text(3) == "closed" || now >= row->integer(1)) return core::conflict("the sale has ended", "sale");
+  if (now < row->integer(0)) return core::conflict("the sale has not started yet", "sale");
+  if (row->is_null(4)) return core::invalid("sale.sku_id", "this SKU is not part of the sale");
+  const int64_t limit = row->integer(2);
+  if (row->integer(15) + sale.quantity > limit)
     return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
-  if (row->integer(9) || row->integer(8) < sale.quantity)
+  if (row->integer(14) || row->integer(13) < sale.quantity)
     return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
   return std::vector<OrderLine>{OrderLine{.sku_id = sale.sku_id,
-                                          .product_id = row->integer(2),
-                                          .producer_id = row->integer(5),
-                                          .store_id = row->integer(4),
-                                          .platform_id = row->integer(6),
+                                          .product_id = row->integer(7),
+                                          .producer_id = row->integer(10),
+                                          .store_id = row->integer(9),
+                                          .platform_id = row->integer(11),
                                           .quantity = sale.quantity,
-                                          .price_fen = row->integer(0),
-                                          .weight_g = row->integer(7),
-                                          .name = row->text(3),
-                                          .sku_code = row->text(1),
+                                          .price_fen = row->integer(5),
+                                          .weight_g = row->integer(12),
+                                          .name = row->text(8),
+                                          .sku_code = row->text(6),
                                           .sale_event_id = sale.event_id,
                                           .sale_limit = limit}};
 }
@@ -129,13 +129,12 @@ core::Status reserve_stock(db::Session& session, const std::vector<OrderLine>& l
     // The limit and the stock are each decided by one guarded statement on the database,
     // never by a counter in this process: two servers on one PostgreSQL stay correct.
     const int64_t event = *line.sale_event_id;
-    session.exec(session.dialect() == db::Dialect::kPostgres
-                     ? "INSERT INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0) ON CONFLICT DO NOTHING"
-                     : "INSERT OR IGNORE INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, 0)",
-                 {event, user_id});
-    if (session.exec("UPDATE sale_event_buyers SET quantity = quantity + :q WHERE event_id = :e AND user_id = :u "
-                     "AND quantity + :q2 <= :l",
-                     {line.quantity, event, user_id, line.quantity, line.sale_limit}) != 1)
+    // A first purchase is within the limit (sale_line checked it in this transaction); a
+    // later one, or one that raced a first, adds up only while the sum stays within it.
+    if (session.exec("INSERT INTO sale_event_buyers (event_id, user_id, quantity) VALUES (:e, :u, :q) "
+                     "ON CONFLICT (event_id, user_id) DO UPDATE SET quantity = sale_event_buyers.quantity + "
+                     "excluded.quantity WHERE sale_event_buyers.quantity + excluded.quantity <= :l",
+                     {event, user_id, line.quantity, line.sale_limit}) != 1)
       return core::conflict("each buyer may buy at most " + std::to_string(line.sale_limit) + " in this sale",
                             "sale.quantity");
     if (session.exec("UPDATE sale_event_skus SET stock = stock - :q WHERE event_id = :e AND sku_id = :s AND released = 0 "
