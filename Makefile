@@ -49,6 +49,7 @@ fuzz:
 bench: build
 	@bash bench/read_path.sh $(BIN)
 	@bash bench/flash_sale.sh
+	@bash bench/routing.sh
 
 clean:
 	rm -rf build web/dist

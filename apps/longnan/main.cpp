@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "app.h"
@@ -11,6 +13,7 @@
 #include "core/crypto.h"
 #include "db/db.h"
 #include "orders/orders.h"
+#include "routing/routing.h"
 #include "server/server.h"
 
 namespace {
@@ -113,6 +116,38 @@ int main(int argc, char** argv) {
   add_storage_options(ledger_check, config);
   ledger->require_subcommand(1);
 
+  // route solve: plans vehicle routes for a Solomon/Gehring–Homberger (.txt) or JSON (.json) problem file.
+  auto* route = cli.add_subcommand("route", "vehicle route planning");
+  route->require_subcommand(1);
+  auto* route_solve = route->add_subcommand("solve", "plan routes for a Solomon/Gehring-Homberger .txt or a JSON problem file");
+  std::string route_file, route_out;
+  longnan::routing::SolveOptions route_options;
+  route_solve->add_option("file", route_file, "problem file")->required()->check(CLI::ExistingFile);
+  route_solve->add_option("--time-limit", route_options.time_limit_s, "seconds to search")
+      ->check(CLI::Range(0.0, 86400.0))->capture_default_str();
+  route_solve->add_option("--seed", route_options.seed, "random seed (same seed, same plan)")->capture_default_str();
+  route_solve->add_option("--threads", route_options.threads, "independent searches; the best plan wins")
+      ->check(CLI::Range(1, 64))->capture_default_str();
+  route_solve->add_option("--out", route_out, "write the plan as JSON: routes of customer ids, distance, vehicles");
+  auto solve_route = [&]() -> int {
+    auto problem = longnan::routing::read_problem(route_file);
+    if (!problem) return fail(problem.error().message);
+    auto result = longnan::routing::solve(*problem, route_options);
+    if (!result.unassigned.empty())
+      return fail(route_file + ": " + std::to_string(result.unassigned.size()) + " job(s) fit in no route, e.g. job " +
+                  problem->jobs[result.unassigned[0]].id + " (too few vehicles for the windows and capacities)");
+    auto violations = longnan::routing::check(*problem, result.plan);
+    if (!violations.empty()) return fail(route_file + ": internal error, the plan breaks a rule: " + violations[0].message);
+    std::printf("%s: %d vehicles, distance %.2f, %.2f s\n", route_file.c_str(), longnan::routing::used_vehicles(result.plan),
+                longnan::routing::reported_distance(*problem, result.plan), result.seconds);
+    if (!route_out.empty()) {
+      std::ofstream out(route_out, std::ios::binary | std::ios::trunc);
+      out << longnan::routing::plan_to_json(*problem, result.plan) << "\n";
+      if (!out.flush()) return fail(route_out + ": cannot write the plan");
+    }
+    return 0;
+  };
+
   auto* routes = cli.add_subcommand("routes", "print every HTTP route (METHOD PATTERN), e.g. to check the API description");
 
   auto* version = cli.add_subcommand("version", "print the version");
@@ -136,6 +171,7 @@ int main(int argc, char** argv) {
     std::cout << "longnan " << LONGNAN_VERSION << "\n";
     return 0;
   }
+  if (route_solve->parsed()) return solve_route();
   try {
     longnan::core::init_crypto();
     if (routes->parsed()) {
