@@ -11,6 +11,7 @@
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "files/files.h"
+#include "delivery/delivery.h"
 #include "orders/orders.h"
 #include "core/validate.h"
 #include "http/json.h"
@@ -25,6 +26,7 @@ struct App::Modules {
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<files::Files> files;
   std::unique_ptr<orders::Orders> orders;
+  std::unique_ptr<delivery::Delivery> delivery;
 };
 
 void prepare_storage(const Config& config) {
@@ -88,6 +90,8 @@ App::App(const Config& config)
                                                                              ? cipher_.lookup_hash("sandbox payment notifications")
                                                                              : config.sandbox_secret});
   modules_->orders->register_routes(router_);
+  modules_->delivery = std::make_unique<delivery::Delivery>(*database_, clock_);
+  modules_->delivery->register_routes(router_);
   audit::register_routes(router_, *database_);
 
   // GET /healthz: the process is up.
@@ -208,6 +212,7 @@ std::vector<std::string> route_table() {
 void App::start_background() {
   modules_->catalog->start_index();
   modules_->orders->start_sweeper();
+  modules_->delivery->start_feeder();
 }
 
 }  // namespace longnan::app

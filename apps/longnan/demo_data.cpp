@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "core/csv.h"
 #include "core/embedded.h"
+#include "delivery/delivery.h"
 #include "region/region.h"
 
 namespace longnan {
@@ -308,6 +309,12 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
          std::nullopt);
     user("13800000011", "两当蜂蜜合作社", core::Role::kSupplier, liangdang.platform_id, std::nullopt,
          liangdang.cooperatives.front(), std::nullopt);
+    // The delivery network of every county, and the demo courier driving 成县's first van.
+    summary.logistics_nodes = delivery::create_demo_network(session, now_ms);
+    session.exec(
+        "UPDATE vehicles SET driver_user_id = (SELECT id FROM users WHERE phone = '13800000005') "
+        "WHERE id = (SELECT MIN(id) FROM vehicles WHERE platform_id = :p)",
+        {chengxian.platform_id});
   });
   return summary;
 }

@@ -15,6 +15,7 @@ struct DemoSummary {
   int producers = 0;
   int products = 0;
   int users = 0;
+  int logistics_nodes = 0;
 };
 
 // The password of every demo account (the README lists the accounts).

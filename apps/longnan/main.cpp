@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
       else
         std::cout << "loaded " << summary.households << " households, " << summary.stores << " stores, "
                   << summary.producers << " producers, " << summary.products << " products, " << summary.users
-                  << " demo accounts\n";
+                  << " demo accounts, " << summary.logistics_nodes << " logistics nodes\n";
       return 0;
     }
     if (import->parsed()) {

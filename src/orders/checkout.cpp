@@ -429,7 +429,8 @@ http::Response Orders::list_orders(http::Request& request) {
       auto text = [&](const boost::json::object& object, const char* key) { return std::string(object.at(key).as_string()); };
       table.push_back({row.text(0), core::shanghai_date(row.integer(17)), row.text(3), row.text(6), row.text(7),
                        text(address, "recipient"), text(address, "phone"),
-                       text(address, "township_name") + text(address, "village_name"), text(address, "detail"), lines,
+                       text(address, "province_name") + text(address, "township_name") + text(address, "village_name"),
+                       text(address, "detail"), lines,
                        row.text(13), row.text(14), row.text(15), row.text(19), row.text(20)});
     }
   });

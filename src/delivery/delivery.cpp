@@ -1,0 +1,49 @@
+#include "delivery/delivery.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace longnan::delivery {
+
+Delivery::Delivery(db::Database& database, const core::Clock& clock, Options options)
+    : database_(database), clock_(clock), options_(options) {}
+
+Delivery::~Delivery() {
+  {
+    std::lock_guard lock(feeder_mutex_);
+    stopping_ = true;
+  }
+  feeder_wake_.notify_all();
+  if (feeder_.joinable()) feeder_.join();
+}
+
+void Delivery::register_routes(http::Router& router) {
+  using http::Method;
+  router.add(Method::kGet, "/api/v1/logistics-nodes", [this](http::Request& r) { return list_nodes(r); });
+  router.add(Method::kPost, "/api/v1/logistics-nodes", [this](http::Request& r) { return create_node(r); });
+  router.add(Method::kPatch, "/api/v1/logistics-nodes/{id}", [this](http::Request& r) { return update_node(r); });
+  router.add(Method::kGet, "/api/v1/vehicles", [this](http::Request& r) { return list_vehicles(r); });
+  router.add(Method::kPost, "/api/v1/vehicles", [this](http::Request& r) { return create_vehicle(r); });
+  router.add(Method::kPatch, "/api/v1/vehicles/{id}", [this](http::Request& r) { return update_vehicle(r); });
+  router.add(Method::kGet, "/api/v1/delivery-tasks", [this](http::Request& r) { return list_tasks(r); });
+}
+
+void Delivery::start_feeder() {
+  feeder_ = std::thread([this] {
+    std::unique_lock lock(feeder_mutex_);
+    while (!stopping_) {
+      feeder_wake_.wait_for(lock, std::chrono::milliseconds(options_.feed_interval_ms), [&] { return stopping_; });
+      if (stopping_) break;
+      lock.unlock();
+      try {
+        if (int changed = feed_once()) spdlog::info("{} delivery task(s) made or settled", changed);
+      } catch (const std::exception& error) {
+        spdlog::warn("delivery task feed failed: {}", error.what());
+      }
+      lock.lock();
+    }
+  });
+}
+
+}  // namespace longnan::delivery

@@ -1,0 +1,15 @@
+// Shared inside the delivery module only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace longnan::delivery {
+
+// Minutes after local midnight as "HH:MM" (1440 is "24:00"), and back (nullopt when malformed).
+std::string minutes_text(int64_t minutes);
+std::optional<int64_t> parse_minutes(std::string_view text);
+
+}  // namespace longnan::delivery

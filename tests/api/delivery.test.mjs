@@ -1,0 +1,211 @@
+// The delivery end's first part: each county's logistics network (the demo one placed
+// inside the real county boundaries), its fleet, and the delivery tasks that paid
+// same-city and village-point orders become.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, Client, ACCOUNTS, BACKENDS } from './harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const counties = JSON.parse(readFileSync(join(root, 'data', 'longnan', 'longnan_counties.geojson'), 'utf8')).features;
+
+// Even-odd rule over a GeoJSON (Multi)Polygon: inside an outer ring and in none of its holes.
+function inside(geometry, lng, lat) {
+  const inRing = (ring) => {
+    let result = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i], [xj, yj] = ring[j];
+      if ((yi > lat) !== (yj > lat) && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) result = !result;
+    }
+    return result;
+  };
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.some(([outer, ...holes]) => inRing(outer) && !holes.some(inRing));
+}
+
+async function allPages(client, path) {
+  const items = [];
+  for (let page = 1; ; page++) {
+    const answer = await client.get(`${path}${path.includes('?') ? '&' : '?'}page=${page}&page_size=100`);
+    assert.equal(answer.status, 200, answer.text);
+    items.push(...answer.json.items);
+    if (items.length >= answer.json.total) return items;
+  }
+}
+
+async function until(check, what, timeoutMs = 10000) {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+for (const backend of BACKENDS) {
+  describe(`delivery network, fleet and tasks (${backend})`, () => {
+    let server;
+    const as = {};
+
+    before(async () => {
+      server = await startServer(backend);
+      for (const [role, phone] of Object.entries(ACCOUNTS)) {
+        as[role] = new Client(server.url);
+        await as[role].login(phone);
+      }
+    });
+    after(async () => { await server.stop(); });
+
+    test('the demo network: a park per county, a station per township, a point per village, all inside the county', async () => {
+      const anyone = new Client(server.url);
+      const parks = (await anyone.get('/api/v1/logistics-nodes?tier=park')).json;
+      assert.equal(parks.total, 9);
+      assert.equal((await anyone.get('/api/v1/logistics-nodes?tier=station')).json.total, 199);
+      const points = (await anyone.get('/api/v1/logistics-nodes?tier=village_point')).json.total +
+        (await anyone.get('/api/v1/logistics-nodes?tier=community_point')).json.total;
+      assert.equal(points, 3290);
+      const chengxian = counties.find((feature) => feature.properties.adcode === 621221);
+      const nodes = await allPages(anyone, '/api/v1/logistics-nodes?division=621221');
+      assert.ok(nodes.length > 250);
+      for (const node of nodes) {
+        assert.ok(inside(chengxian.geometry, node.lng, node.lat), `${node.name} (${node.lat}, ${node.lng}) lies outside 成县`);
+        assert.match(node.opens, /^\d\d:\d\d$/);
+        if (node.tier !== 'park') assert.ok(node.parent_id, `${node.name} hangs under a node`);
+      }
+      const park = nodes.find((node) => node.tier === 'park');
+      assert.equal(park.cold_storage, true);
+      // The same placement every time: a second demo database would put the nodes in the same spots.
+      const point = nodes.find((node) => node.division_code === '621221100201');
+      assert.ok(point, 'the village 621221100201 has its point');
+      assert.equal((await anyone.get('/api/v1/logistics-nodes?tier=depot')).status, 422);
+      assert.equal((await anyone.get('/api/v1/logistics-nodes?division=62a')).status, 422);
+    });
+
+    test('a county admin adds and changes nodes of the county only; bad input changes nothing', async () => {
+      const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      const station = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=station&division=621221100')).json.items[0];
+      const good = { tier: 'station', name: '抛沙镇第二快递站', division_code: '621221100', parent_id: park.id,
+        lat: station.lat + 0.01, lng: station.lng, opens: '07:30', closes: '20:00', cold_storage: true };
+      const created = await as.countyAdmin.post('/api/v1/logistics-nodes', good);
+      assert.equal(created.status, 201, created.text);
+      assert.equal(created.json.opens, '07:30');
+      assert.equal(created.json.cold_storage, true);
+      const before = (await new Client(server.url).get('/api/v1/logistics-nodes?tier=station')).json.total;
+      const refusals = [
+        [as.buyer, good, 403],
+        [as.courier, good, 403],
+        [as.wenxianAdmin, good, 422],  // not their county
+        [as.countyAdmin, { ...good, tier: 'warehouse' }, 422],
+        [as.countyAdmin, { ...good, division_code: '621221100201' }, 422],  // a village is not a station's place
+        [as.countyAdmin, { ...good, parent_id: station.id }, 422],  // a station hangs under a park
+        [as.countyAdmin, { ...good, parent_id: undefined }, 422],
+        [as.countyAdmin, { ...good, lat: 91 }, 422],
+        [as.countyAdmin, { ...good, lng: 'east' }, 400],
+        [as.countyAdmin, { ...good, opens: '25:00' }, 422],
+        [as.countyAdmin, { ...good, opens: '20:00', closes: '08:00' }, 422],
+        [as.countyAdmin, { ...good, name: '' }, 422],
+        [as.countyAdmin, { ...good, tier: 'village_point', division_code: '621221100201', parent_id: station.id }, 409],
+      ];
+      for (const [client, body, status] of refusals) {
+        const answer = await client.post('/api/v1/logistics-nodes', body);
+        assert.equal(answer.status, status, `${JSON.stringify(body)} → ${answer.status} ${answer.text}`);
+      }
+      assert.equal((await new Client(server.url).get('/api/v1/logistics-nodes?tier=station')).json.total, before);
+      const changed = await as.countyAdmin.patch(`/api/v1/logistics-nodes/${created.json.id}`, { closes: '21:00', active: false });
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal(changed.json.closes, '21:00');
+      assert.equal(changed.json.active, false);
+      assert.equal((await as.wenxianAdmin.patch(`/api/v1/logistics-nodes/${created.json.id}`, { name: 'x' })).status, 404);
+      assert.equal((await as.countyAdmin.patch(`/api/v1/logistics-nodes/${created.json.id}`, { closes: '06:00' })).status, 422);
+    });
+
+    test('the fleet: the county sees its vehicles; plates are unique; a driver must be a courier of the county', async () => {
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json;
+      assert.equal(fleet.total, 3);
+      assert.ok(fleet.items.some((vehicle) => vehicle.cold));
+      assert.ok(fleet.items.some((vehicle) => vehicle.driver?.name === '成县快递员'));
+      assert.equal((await as.courier.get('/api/v1/vehicles')).json.total, 3);
+      assert.equal((await as.cityAdmin.get('/api/v1/vehicles')).json.total, 27);
+      assert.equal((await as.buyer.get('/api/v1/vehicles')).status, 403);
+      const courierId = (await as.courier.get('/api/v1/auth/me')).json.user.id;
+      const home = fleet.items[0].home_node_id;
+      const good = { plate: '甘K·21X9', home_node_id: home, driver_user_id: courierId, capacity_kg: 600, capacity_l: 3000,
+        cold: false, shift_start: '07:00', shift_end: '19:00', cost_per_km_fen: 110, cost_per_hour_fen: 3000 };
+      const created = await as.countyAdmin.post('/api/v1/vehicles', good);
+      assert.equal(created.status, 201, created.text);
+      assert.equal(created.json.shift_start, '07:00');
+      for (const [client, body, status] of [
+        [as.countyAdmin, good, 409],
+        [as.countyAdmin, { ...good, plate: 'B', capacity_kg: 0 }, 422],
+        [as.countyAdmin, { ...good, plate: 'C', capacity_l: -1 }, 422],
+        [as.countyAdmin, { ...good, plate: 'D', shift_end: '06:00' }, 422],
+        [as.countyAdmin, { ...good, plate: 'E', driver_user_id: (await as.buyer.get('/api/v1/auth/me')).json.user.id }, 422],
+        [as.countyAdmin, { ...good, plate: 'F', home_node_id: 999999999 }, 422],
+        [as.wenxianAdmin, { ...good, plate: 'G' }, 422],
+        [as.courier, { ...good, plate: 'H' }, 403],
+      ]) {
+        const answer = await client.post('/api/v1/vehicles', body);
+        assert.equal(answer.status, status, `${JSON.stringify(body)} → ${answer.status} ${answer.text}`);
+      }
+      assert.equal((await as.countyAdmin.get('/api/v1/vehicles')).json.total, 4);
+      const changed = await as.countyAdmin.patch(`/api/v1/vehicles/${created.json.id}`, { cold: true, driver_user_id: null });
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal(changed.json.cold, true);
+      assert.equal(changed.json.driver, null);
+      assert.equal((await as.wenxianAdmin.patch(`/api/v1/vehicles/${created.json.id}`, { cold: false })).status, 404);
+    });
+
+    test('a paid same-city order becomes one task from the park to the village point; delivery settles it', async () => {
+      const address = (await as.buyer.post('/api/v1/addresses', {
+        recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组 12 号',
+      })).json;
+      const keeperUser = (await as.storeKeeper.get('/api/v1/auth/me')).json.user;
+      const products = (await as.buyer.get(`/api/v1/products?platform_id=${keeperUser.platform_id}&page_size=100`)).json.items;
+      const product = products.find((p) => p.store.id === keeperUser.store_id);
+      const sku = (await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
+      const order = async (key, mode) => {
+        await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 2 } });
+        const placed = await as.buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: mode }, headers: { 'idempotency-key': key } });
+        assert.equal(placed.status, 201, placed.text);
+        return placed.json.orders[0];
+      };
+      const local = await order('task-1', 'same_city');
+      const express = await order('task-2', 'express');
+      const unpaid = await order('task-3', 'same_city');
+      for (const o of [local, express])
+        assert.equal((await as.storeKeeper.post(`/api/v1/orders/${o.id}/advance`, { action: 'pay_cash' })).status, 200);
+      const task = await until(async () => (await as.countyAdmin.get('/api/v1/delivery-tasks')).json.items
+        .find((t) => t.order_id === local.id), 'the task of the paid order');
+      assert.equal(task.status, 'open');
+      assert.equal(task.kind, 'same_city');
+      assert.equal(task.store.id, keeperUser.store_id);
+      assert.match(task.origin.name, /成县电商物流园/);
+      assert.equal(task.division_code, '621221100201');
+      const point = (await as.countyAdmin.get('/api/v1/logistics-nodes?division=621221100201')).json.items[0];
+      assert.equal(task.destination.id, point.id);
+      assert.equal(task.weight_g, 2 * (sku.weight_g ?? 500));
+      assert.ok(task.window_end > task.window_start);
+      const all = (await as.countyAdmin.get('/api/v1/delivery-tasks?page_size=100')).json.items;
+      assert.ok(!all.some((t) => t.order_id === express.id), 'express goes by the carrier, not the county fleet');
+      assert.ok(!all.some((t) => t.order_id === unpaid.id), 'an unpaid online order waits');
+      // Who sees the tasks: the county's staff, not buyers nor another county.
+      assert.ok((await as.courier.get('/api/v1/delivery-tasks')).json.items.some((t) => t.id === task.id));
+      assert.ok(!(await as.wenxianAdmin.get('/api/v1/delivery-tasks')).json.items.some((t) => t.id === task.id));
+      assert.equal((await as.buyer.get('/api/v1/delivery-tasks')).status, 403);
+      assert.equal((await as.countyAdmin.get('/api/v1/delivery-tasks?status=lost')).status, 422);
+      // The order is packed, shipped and delivered: the task follows.
+      await as.storeKeeper.post(`/api/v1/orders/${local.id}/advance`, { action: 'pack' });
+      await as.storeKeeper.post(`/api/v1/orders/${local.id}/advance`, { action: 'ship', carrier: '县乡村物流' });
+      assert.equal((await as.courier.post(`/api/v1/orders/${local.id}/advance`, { action: 'deliver' })).status, 200);
+      await until(async () => (await as.countyAdmin.get(`/api/v1/delivery-tasks?status=delivered`)).json.items
+        .some((t) => t.id === task.id), 'the task settled as delivered');
+      // Exactly one task per order, however many feeds ran.
+      const again = (await as.countyAdmin.get('/api/v1/delivery-tasks?page_size=100')).json.items;
+      assert.equal(again.filter((t) => t.order_id === local.id).length, 1);
+    });
+  });
+}
