@@ -213,6 +213,7 @@ void App::start_background() {
   modules_->catalog->start_index();
   modules_->orders->start_sweeper();
   modules_->delivery->start_feeder();
+  modules_->delivery->start_planner();
 }
 
 }  // namespace longnan::app

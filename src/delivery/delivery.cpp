@@ -11,11 +11,13 @@ Delivery::Delivery(db::Database& database, const core::Clock& clock, Options opt
 
 Delivery::~Delivery() {
   {
-    std::lock_guard lock(feeder_mutex_);
+    std::lock_guard lock(background_mutex_);
     stopping_ = true;
   }
   feeder_wake_.notify_all();
+  planner_wake_.notify_all();
   if (feeder_.joinable()) feeder_.join();
+  if (planner_.joinable()) planner_.join();
 }
 
 void Delivery::register_routes(http::Router& router) {
@@ -27,11 +29,14 @@ void Delivery::register_routes(http::Router& router) {
   router.add(Method::kPost, "/api/v1/vehicles", [this](http::Request& r) { return create_vehicle(r); });
   router.add(Method::kPatch, "/api/v1/vehicles/{id}", [this](http::Request& r) { return update_vehicle(r); });
   router.add(Method::kGet, "/api/v1/delivery-tasks", [this](http::Request& r) { return list_tasks(r); });
+  router.add(Method::kPost, "/api/v1/dispatch/waves", [this](http::Request& r) { return create_wave(r); });
+  router.add(Method::kGet, "/api/v1/dispatch/waves", [this](http::Request& r) { return list_waves(r); });
+  router.add(Method::kGet, "/api/v1/dispatch/waves/{id}", [this](http::Request& r) { return get_wave(r); });
 }
 
 void Delivery::start_feeder() {
   feeder_ = std::thread([this] {
-    std::unique_lock lock(feeder_mutex_);
+    std::unique_lock lock(background_mutex_);
     while (!stopping_) {
       feeder_wake_.wait_for(lock, std::chrono::milliseconds(options_.feed_interval_ms), [&] { return stopping_; });
       if (stopping_) break;

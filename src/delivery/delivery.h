@@ -4,8 +4,12 @@
 // fleet, and the delivery tasks that paid same-city and village-point orders become (from
 // the county's park to the point of the buyer's village or community).
 //
-// Thread-safety: Delivery may be used from any thread; the task feeder runs on its own
-// thread and stops with the object. Each caller sees only their county's fleet and tasks.
+// Dispatch waves plan a node's open tasks of a day into vehicle runs with the route planner
+// (src/routing) on a planner thread, never on the threads that answer requests.
+//
+// Thread-safety: Delivery may be used from any thread; the task feeder and the planner run
+// on their own threads and stop with the object. Each caller sees only their county's
+// fleet, tasks and waves.
 #pragma once
 
 #include <condition_variable>
@@ -26,6 +30,8 @@ int create_demo_network(db::Session& session, int64_t now_ms);
 
 struct Options {
   int64_t feed_interval_ms = 2000;  // how often paid orders are turned into tasks
+  double circuity = 1.4;            // road km per great-circle km (mountain roads: about 1.4)
+  double road_speed_kmh = 30;       // average speed on those roads
 };
 
 class Delivery {
@@ -39,6 +45,11 @@ class Delivery {
   void start_feeder();
   // One feed (for tests and the feeder): returns how many tasks it made or cancelled.
   int feed_once();
+  // Starts the planner thread (the compute thread for route solving): it claims queued
+  // dispatch waves — of any server, a guarded UPDATE decides — and plans them.
+  void start_planner();
+  // Claims and plans one wave; false when none was waiting.
+  bool plan_next_wave();
 
  private:
   http::Response list_nodes(http::Request& request);
@@ -48,13 +59,18 @@ class Delivery {
   http::Response create_vehicle(http::Request& request);
   http::Response update_vehicle(http::Request& request);
   http::Response list_tasks(http::Request& request);
+  http::Response create_wave(http::Request& request);
+  http::Response list_waves(http::Request& request);
+  http::Response get_wave(http::Request& request);
 
   db::Database& database_;
   const core::Clock& clock_;
   Options options_;
   std::thread feeder_;
-  std::mutex feeder_mutex_;
+  std::thread planner_;
+  std::mutex background_mutex_;
   std::condition_variable feeder_wake_;
+  std::condition_variable planner_wake_;
   bool stopping_ = false;
 };
 

@@ -207,5 +207,95 @@ for (const backend of BACKENDS) {
       const again = (await as.countyAdmin.get('/api/v1/delivery-tasks?page_size=100')).json.items;
       assert.equal(again.filter((t) => t.order_id === local.id).length, 1);
     });
+
+    test('a dispatch wave plans the open tasks of the park into runs: every task once, within hours and capacities', async () => {
+      const keeperUser = (await as.storeKeeper.get('/api/v1/auth/me')).json.user;
+      const products = (await as.buyer.get(`/api/v1/products?platform_id=${keeperUser.platform_id}&page_size=100`)).json.items;
+      const product = products.find((p) => p.store.id === keeperUser.store_id);
+      const sku = (await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
+      const points = (await as.buyer.get('/api/v1/logistics-nodes?division=621221&tier=village_point&page_size=100')).json.items;
+      const orders = [];
+      for (const [index, point] of points.filter((_, i) => i % 15 === 0).slice(0, 6).entries()) {
+        const address = (await as.buyer.post('/api/v1/addresses', {
+          recipient: `收货人${index}`, phone: '13912345678', division_code: point.division_code, detail: '一组',
+        })).json;
+        await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+        const placed = await as.buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: 'village_point' }, headers: { 'idempotency-key': `wave-${index}` } });
+        assert.equal(placed.status, 201, placed.text);
+        const order = placed.json.orders[0];
+        assert.equal((await as.storeKeeper.post(`/api/v1/orders/${order.id}/advance`, { action: 'pay_cash' })).status, 200);
+        orders.push(order);
+        await as.buyer.request('DELETE', `/api/v1/addresses/${address.id}`);
+      }
+      const open = await until(async () => {
+        const items = (await as.countyAdmin.get('/api/v1/delivery-tasks?status=open&page_size=100')).json.items;
+        return orders.every((o) => items.some((t) => t.order_id === o.id)) && items;
+      }, 'the tasks of the paid orders');
+      const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      // Tomorrow in Shanghai: the vehicles' whole shift is ahead.
+      const day = new Date(Date.now() + 8 * 3600e3 + 24 * 3600e3).toISOString().slice(0, 10);
+      const dayStart = Date.parse(`${day}T00:00:00+08:00`);
+      for (const [client, body, status] of [
+        [as.buyer, { node_id: park.id, day }, 403],
+        [as.courier, { node_id: park.id, day }, 403],
+        [as.wenxianAdmin, { node_id: park.id, day }, 422],
+        [as.countyAdmin, { node_id: open[0].destination.id, day }, 422],  // a village point sends no vehicles
+        [as.countyAdmin, { node_id: park.id, day: '2026-02-30' }, 422],
+        [as.countyAdmin, { node_id: park.id, day: '2020-01-01' }, 422],
+        [as.countyAdmin, { node_id: park.id, day, time_limit_s: 0 }, 422],
+        [as.countyAdmin, { node_id: park.id, day, time_limit_s: 'soon' }, 400],
+        [as.countyAdmin, { node_id: park.id }, 422],
+      ]) {
+        const answer = await client.post('/api/v1/dispatch/waves', body);
+        assert.equal(answer.status, status, `${JSON.stringify(body)} → ${answer.status} ${answer.text}`);
+      }
+      assert.equal((await as.countyAdmin.get('/api/v1/dispatch/waves')).json.total, 0);
+      const started = await as.countyAdmin.post('/api/v1/dispatch/waves', { node_id: park.id, day, time_limit_s: 1, service_s: 240 });
+      assert.equal(started.status, 202, started.text);
+      assert.equal(started.json.status, 'queued');
+      const wave = await until(async () => {
+        const answer = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${started.json.id}`)).json;
+        assert.notEqual(answer.status, 'failed', answer.error);
+        return answer.status === 'planned' && answer;
+      }, 'the wave to be planned', 20000);
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json.items;
+      const planned = wave.runs.flatMap((run) => run.stops.map((stop) => stop.task_id));
+      const left = wave.unassigned.map((u) => u.task_id);
+      assert.equal(new Set(planned).size, planned.length, 'no task twice');
+      for (const task of open) assert.ok(planned.includes(task.id) !== left.includes(task.id), `task ${task.id} once`);
+      assert.equal(wave.task_count, planned.length + left.length);
+      assert.ok(planned.length >= orders.length, JSON.stringify(wave.unassigned));
+      let distance = 0;
+      for (const run of wave.runs) {
+        const vehicle = fleet.find((v) => v.id === run.vehicle.id);
+        assert.equal(vehicle.home_node_id, park.id);
+        const clock = (hhmm) => dayStart + (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60e3;
+        assert.ok(run.departs_at >= clock(vehicle.shift_start) && run.returns_at <= clock(vehicle.shift_end), 'within the shift');
+        assert.ok(run.distance_m > 0 && run.duration_s > 0);
+        let previous = run.departs_at;
+        for (const [index, stop] of run.stops.entries()) {
+          assert.equal(stop.seq, index + 1);
+          assert.ok(stop.eta >= previous, 'arrivals in order');
+          assert.ok(stop.eta >= dayStart + 8 * 3600e3 && stop.eta <= dayStart + 20 * 3600e3, 'within the point\'s hours');
+          assert.equal(stop.task_status, 'planned');
+          previous = stop.eta;
+        }
+        const first = run.stops[0];
+        const load = open.filter((t) => run.stops.some((s) => s.task_id === t.id)).reduce((sum, t) => sum + t.weight_g, 0);
+        assert.ok(load <= vehicle.capacity_kg * 1000, 'within capacity');
+        assert.equal(run.stops.at(-1).load_after_g, 0);
+        assert.ok(first.load_after_g <= load);
+        distance += run.distance_m;
+      }
+      assert.equal(wave.distance_m, distance);
+      // The planned tasks left the open list; the other county sees nothing of the wave.
+      const stillOpen = (await as.countyAdmin.get('/api/v1/delivery-tasks?status=open&page_size=100')).json.items;
+      assert.ok(!stillOpen.some((t) => planned.includes(t.id)));
+      assert.equal((await as.wenxianAdmin.get(`/api/v1/dispatch/waves/${wave.id}`)).status, 404);
+      assert.equal((await as.wenxianAdmin.get('/api/v1/dispatch/waves')).json.total, 0);
+      assert.equal((await as.courier.get(`/api/v1/dispatch/waves/${wave.id}`)).status, 200);
+      assert.equal((await as.countyAdmin.get('/api/v1/dispatch/waves?status=planned')).json.total, 1);
+    });
   });
 }

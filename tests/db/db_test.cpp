@@ -84,9 +84,9 @@ TEST(Migrations, DivisionsRebuildKeepsReferencingRowsAndForeignKeys) {
     session.exec("INSERT INTO platforms (county_code, name, created_at) VALUES ('621221', '成县', 0)");
     // As the database stood before 0010.
     session.exec("DELETE FROM divisions WHERE level = 'province'");
-    session.exec("DELETE FROM schema_migrations WHERE version >= 10");
+    session.exec("DELETE FROM schema_migrations WHERE version IN (10, 11)");
   });
-  EXPECT_GE(database->migrate(), 2);
+  EXPECT_EQ(database->migrate(), 2);
   database->with_session([&](Session& session) {
     EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM platforms WHERE county_code = '621221'"), 1);
     EXPECT_EQ(session.scalar("SELECT COUNT(*) FROM divisions WHERE level = 'province'"), 31);

@@ -1,0 +1,468 @@
+// Dispatch waves: a county admin asks for the open tasks leaving a node on a day to be
+// planned; whichever server's planner thread claims the wave (a guarded UPDATE, so a
+// wave is planned once even with several servers) turns them into a routing problem —
+// great-circle × circuity distances between the nodes, the tasks' windows cut to the
+// destination's opening hours, the vehicles' capacities, cooling, shifts and costs — solves
+// it within the wave's time limit without holding a database connection, and stores the
+// runs: stops in order with their ETA and the load on board.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "delivery/delivery.h"
+#include "delivery/geo.h"
+#include "delivery/internal.h"
+#include "http/json.h"
+#include "routing/routing.h"
+
+namespace longnan::delivery {
+namespace {
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr int64_t kShanghaiOffsetMs = 8LL * 3600 * 1000;
+constexpr int64_t kMaxTasksPerWave = 2000;
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// Local midnight (Asia/Shanghai) of a "YYYY-MM-DD" date as epoch ms; nullopt when malformed.
+std::optional<int64_t> local_midnight(std::string_view day) {
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (day[i] < '0' || day[i] > '9') return std::nullopt;
+  const int64_t y = std::stoll(std::string(day.substr(0, 4))), m = std::stoll(std::string(day.substr(5, 2))),
+                d = std::stoll(std::string(day.substr(8, 2)));
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1] || (m == 2 && d == 29 && !leap)) return std::nullopt;
+  return days_from_civil(y, m, d) * kDayMs - kShanghaiOffsetMs;
+}
+
+// A wave's problem, with what maps its indices back to rows.
+struct WaveProblem {
+  routing::Problem problem;
+  std::vector<int64_t> task_ids;         // per job
+  std::vector<int64_t> vehicle_ids;      // per vehicle
+  std::vector<routing::Load> job_loads;  // per job: grams and millilitres as stored
+  boost::json::array unassigned;         // [{task_id, reason}]
+  int64_t day_start = 0;
+};
+
+// Why no vehicle can serve `job` alone, or nullopt when one can.
+std::optional<std::string> unservable(const routing::Problem& problem, const routing::Job& job) {
+  bool carried = false, cooled = false;
+  for (const auto& vehicle : problem.vehicles) {
+    if (job.needs_cold && !vehicle.cold) continue;
+    cooled = true;
+    if (job.demand[0] > vehicle.capacity[0] || job.demand[1] > vehicle.capacity[1]) continue;
+    carried = true;
+    const int64_t arrival = vehicle.shift_start + problem.time(vehicle.start, job.location);
+    const int64_t begin = std::max(arrival, job.ready);
+    const int64_t back = begin + job.service + problem.time(job.location, vehicle.end);
+    const int64_t left = std::max(vehicle.shift_start, job.ready - problem.time(vehicle.start, job.location));
+    if (begin <= job.due && back <= vehicle.shift_end && back - left <= vehicle.max_duration) return std::nullopt;
+  }
+  if (!cooled) return "needs cold chain and the node has no vehicle with cooling";
+  if (!carried) return "heavier or bulkier than any vehicle of the node carries";
+  return "no vehicle reaches it within its window, the point's hours and the shifts";
+}
+
+
+// Builds the wave's problem from the database (a read session).
+WaveProblem build_problem(db::Session& session, const db::Row& wave, const Options& options, int64_t now) {
+  WaveProblem out;
+  const int64_t wave_id = wave.integer(0), platform = wave.integer(1), node = wave.integer(2);
+  const int64_t day_start = wave.integer(3), service_s = wave.integer(4);
+  out.day_start = day_start;
+  const int64_t max_route_s = wave.is_null(5) ? routing::kUnlimited : wave.integer(5);
+  // Locations: the node first, then each destination once.
+  std::vector<LatLng> places;
+  std::map<int64_t, int> location_of;  // node id → index
+  auto origin = session.query_one("SELECT lat, lng FROM logistics_nodes WHERE id = :n", {node});
+  places.push_back({origin->real(0), origin->real(1)});
+  location_of[node] = 0;
+  // The vehicles of the node, leaving no earlier than now on the day itself.
+  const int64_t earliest = std::max<int64_t>(0, (now - day_start) / 1000);
+  for (const auto& row : session.query(
+           "SELECT id, plate, capacity_kg, capacity_l, cold, shift_start_min, shift_end_min, cost_per_km_fen, "
+           "cost_per_hour_fen FROM vehicles WHERE home_node_id = :n AND platform_id = :p AND active = 1 ORDER BY id",
+           {node, platform})) {
+    routing::Vehicle vehicle{.id = row.text(1),
+                             .start = 0,
+                             .end = 0,
+                             .capacity = {row.integer(2) * 1000, row.integer(3) * 1000},
+                             .shift_start = std::max(row.integer(5) * 60, earliest),
+                             .shift_end = row.integer(6) * 60,
+                             .max_duration = max_route_s,
+                             .cold = row.integer(4) != 0,
+                             .cost_per_km = row.integer(7),
+                             .cost_per_hour = row.integer(8)};
+    if (vehicle.shift_end <= vehicle.shift_start) continue;  // its shift is over
+    out.problem.vehicles.push_back(vehicle);
+    out.vehicle_ids.push_back(row.integer(0));
+  }
+  auto tasks = session.query(
+      "SELECT t.id, t.destination_node_id, n.lat, n.lng, n.opens_min, n.closes_min, t.weight_g, t.volume_ml, t.cold, "
+      "t.window_start, t.window_end FROM delivery_tasks t JOIN logistics_nodes n ON n.id = t.destination_node_id "
+      "WHERE t.origin_node_id = :n AND t.status = 'open' AND t.platform_id = :p ORDER BY t.id LIMIT " +
+          std::to_string(kMaxTasksPerWave),
+      {node, platform});
+  for (const auto& task : tasks) {
+    const int64_t destination = task.integer(1);
+    if (!location_of.count(destination)) {
+      location_of[destination] = static_cast<int>(places.size());
+      places.push_back({task.real(2), task.real(3)});
+    }
+    // The task's window on this day, within the point's opening hours.
+    const int64_t ready = std::max({int64_t{0}, (task.integer(9) - day_start) / 1000, task.integer(4) * 60});
+    const int64_t due = std::min({int64_t{86400}, (task.integer(10) - day_start) / 1000, task.integer(5) * 60});
+    routing::Job job{.id = std::to_string(task.integer(0)),
+                     .location = location_of[destination],
+                     .demand = {task.integer(6), task.integer(7)},
+                     .ready = ready,
+                     .due = due,
+                     .service = service_s,
+                     .needs_cold = task.integer(8) != 0};
+    out.task_ids.push_back(task.integer(0));
+    out.job_loads.push_back({task.integer(6), task.integer(7)});
+    out.problem.jobs.push_back(job);
+  }
+  // Distances: great circle × circuity, in metres; times at the road speed, in seconds.
+  const int n = static_cast<int>(places.size());
+  out.problem.name = "wave " + std::to_string(wave_id);
+  out.problem.num_locations = n;
+  out.problem.distance.assign(static_cast<size_t>(n) * n, 0);
+  out.problem.duration.assign(static_cast<size_t>(n) * n, 0);
+  const double metres_per_second = options.road_speed_kmh / 3.6;
+  for (int from = 0; from < n; ++from)
+    for (int to = 0; to < n; ++to) {
+      if (from == to) continue;
+      const double metres = great_circle_m(places[from], places[to]) * options.circuity;
+      out.problem.distance[static_cast<size_t>(from) * n + to] = std::llround(metres);
+      out.problem.duration[static_cast<size_t>(from) * n + to] =
+          static_cast<int64_t>(std::ceil(metres / metres_per_second));
+    }
+  out.problem.distance_units_per_km = 1000;
+  out.problem.time_units_per_hour = 3600;
+  // Tasks that cannot be served today stay open, each with its reason; the rest is planned.
+  routing::Problem servable = out.problem;
+  servable.jobs.clear();
+  std::vector<int64_t> task_ids;
+  std::vector<routing::Load> loads;
+  for (size_t index = 0; index < out.problem.jobs.size(); ++index) {
+    auto& job = out.problem.jobs[index];
+    if (job.due < job.ready) {
+      out.unassigned.push_back({{"task_id", out.task_ids[index]}, {"reason", "its window is closed on this day"}});
+      continue;
+    }
+    if (auto reason = unservable(out.problem, job)) {
+      out.unassigned.push_back({{"task_id", out.task_ids[index]}, {"reason", *reason}});
+      continue;
+    }
+    servable.jobs.push_back(job);
+    task_ids.push_back(out.task_ids[index]);
+    loads.push_back(out.job_loads[index]);
+  }
+  out.problem = std::move(servable);
+  out.task_ids = std::move(task_ids);
+  out.job_loads = std::move(loads);
+  return out;
+}
+
+boost::json::object wave_json(const db::Row& row) {
+  return {{"id", row.integer(0)},
+          {"platform_id", row.integer(1)},
+          {"node_id", row.integer(2)},
+          {"day", row.text(3)},
+          {"status", row.text(4)},
+          {"time_limit_s", static_cast<double>(row.integer(5)) / 1000},
+          {"service_s", row.integer(6)},
+          {"max_route_s", row.is_null(7) ? boost::json::value() : row.integer(7)},
+          {"created_at", row.integer(8)},
+          {"started_at", row.is_null(9) ? boost::json::value() : row.integer(9)},
+          {"finished_at", row.is_null(10) ? boost::json::value() : row.integer(10)},
+          {"task_count", row.integer(11)},
+          {"unassigned", boost::json::parse(row.text(12))},
+          {"cost_fen", row.integer(13)},
+          {"distance_m", row.integer(14)},
+          {"duration_s", row.integer(15)},
+          {"error", row.text(16)}};
+}
+
+constexpr std::string_view kWaveSelect =
+    "SELECT id, platform_id, node_id, day, status, time_limit_ms, service_s, max_route_s, created_at, started_at, "
+    "finished_at, task_count, unassigned_json, cost_fen, distance_m, duration_s, error FROM dispatch_waves";
+
+// The wave with its runs and their stops.
+boost::json::object wave_with_runs(db::Session& session, int64_t wave_id) {
+  auto wave = wave_json(*session.query_one(std::string(kWaveSelect) + " WHERE id = :w", {wave_id}));
+  std::map<int64_t, boost::json::array> stops;
+  for (const auto& row : session.query(
+           "SELECT s.run_id, s.seq, s.task_id, t.order_id, t.status, n.id, n.name, n.tier, n.lat, n.lng, s.eta, "
+           "s.load_g, "
+           "s.load_ml FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t ON t.id = s.task_id "
+           "JOIN logistics_nodes n ON n.id = t.destination_node_id WHERE r.wave_id = :w ORDER BY s.run_id, s.seq",
+           {wave_id}))
+    stops[row.integer(0)].push_back(boost::json::object{{"seq", row.integer(1)},
+                                                        {"task_id", row.integer(2)},
+                                                        {"order_id", row.integer(3)},
+                                                        {"task_status", row.text(4)},
+                                                        {"node", boost::json::object{{"id", row.integer(5)},
+                                                                                     {"name", row.text(6)},
+                                                                                     {"tier", row.text(7)},
+                                                                                     {"lat", row.real(8)},
+                                                                                     {"lng", row.real(9)}}},
+                                                        {"eta", row.integer(10)},
+                                                        {"load_after_g", row.integer(11)},
+                                                        {"load_after_ml", row.integer(12)}});
+  boost::json::array runs;
+  for (const auto& row : session.query(
+           "SELECT r.id, r.vehicle_id, v.plate, v.driver_user_id, r.locked, r.departs_at, r.returns_at, r.distance_m, "
+           "r.duration_s, r.cost_fen FROM runs r JOIN vehicles v ON v.id = r.vehicle_id WHERE r.wave_id = :w ORDER BY "
+           "r.id",
+           {wave_id}))
+    runs.push_back(boost::json::object{
+        {"id", row.integer(0)},
+        {"vehicle", boost::json::object{{"id", row.integer(1)},
+                                        {"plate", row.text(2)},
+                                        {"driver_user_id", row.is_null(3) ? boost::json::value() : row.integer(3)}}},
+        {"locked", row.integer(4) != 0},
+        {"departs_at", row.integer(5)},
+        {"returns_at", row.integer(6)},
+        {"distance_m", row.integer(7)},
+        {"duration_s", row.integer(8)},
+        {"cost_fen", row.integer(9)},
+        {"stops", std::move(stops[row.integer(0)])}});
+  wave["runs"] = std::move(runs);
+  return wave;
+}
+
+}  // namespace
+
+bool Delivery::plan_next_wave() {
+  const int64_t now = clock_.now_ms();
+  std::optional<db::Row> wave;
+  database_.write([&](db::Session& session) {
+    // A wave left 'solving' by a server that stopped is taken over after its limit and a minute.
+    auto next = session.query_one(
+        "SELECT id FROM dispatch_waves WHERE status = 'queued' OR (status = 'solving' AND started_at < :t - "
+        "time_limit_ms "
+        "- 60000) ORDER BY id",
+        {now});
+    if (!next) return;
+    if (session.exec(
+            "UPDATE dispatch_waves SET status = 'solving', started_at = :t WHERE id = :w AND (status = 'queued' "
+            "OR (status = 'solving' AND started_at < :t2 - time_limit_ms - 60000))",
+            {now, next->integer(0), now}) != 1)
+      return;
+    wave = session.query_one(
+        "SELECT id, platform_id, node_id, day_start, service_s, max_route_s, time_limit_ms FROM dispatch_waves WHERE "
+        "id = :w",
+        {next->integer(0)});
+  });
+  if (!wave) return false;
+  const int64_t wave_id = wave->integer(0);
+  try {
+    WaveProblem built;
+    database_.with_session([&](db::Session& session) { built = build_problem(session, *wave, options_, now); });
+    routing::SolveResult result;
+    if (!built.problem.jobs.empty()) {
+      if (auto valid = routing::validate(built.problem); !valid) throw std::runtime_error(valid.error().message);
+      result = routing::solve(built.problem, {.time_limit_s = static_cast<double>(wave->integer(6)) / 1000, .seed = 1});
+    }
+    for (int job : result.unassigned)
+      built.unassigned.push_back({{"task_id", built.task_ids[job]}, {"reason", "no room left in the node's vehicles"}});
+    if (auto violations = routing::check(built.problem, result.plan);
+        !violations.empty() && !built.problem.jobs.empty())
+      throw std::runtime_error("the planner's plan breaks a rule: " + violations[0].message);
+    const int64_t finished = clock_.now_ms();
+    const auto& problem = built.problem;
+    const int64_t money_units = problem.distance_units_per_km * problem.time_units_per_hour;
+    database_.write([&](db::Session& session) {
+      int64_t total_distance = 0, total_duration = 0, total_cost = 0;
+      for (const auto& route : result.plan.routes) {
+        if (route.jobs.empty()) continue;
+        const auto& vehicle = problem.vehicles[route.vehicle];
+        // The vehicle leaves at the start of its shift and waits where it is early.
+        int64_t time = vehicle.shift_start, distance = 0;
+        int location = vehicle.start;
+        routing::Load on_board{};
+        for (int job : route.jobs)
+          for (int dim = 0; dim < 2; ++dim) on_board[dim] += built.job_loads[job][dim];
+        struct Stop {
+          int64_t task_id, eta, load_g, load_ml;
+        };
+        std::vector<Stop> stops;
+        for (int job_index : route.jobs) {
+          const auto& job = problem.jobs[job_index];
+          distance += problem.dist(location, job.location);
+          time = std::max(time + problem.time(location, job.location), job.ready);
+          for (int dim = 0; dim < 2; ++dim) on_board[dim] -= built.job_loads[job_index][dim];
+          stops.push_back({built.task_ids[job_index], built.day_start + time * 1000, on_board[0], on_board[1]});
+          time += job.service;
+          location = job.location;
+        }
+        distance += problem.dist(location, vehicle.end);
+        time += problem.time(location, vehicle.end);
+        const int64_t duration = time - vehicle.shift_start;
+        const int64_t cost = (distance * vehicle.cost_per_km * problem.time_units_per_hour +
+                              duration * vehicle.cost_per_hour * problem.distance_units_per_km + money_units / 2) /
+                             money_units;
+        const int64_t run_id = session.insert(
+            "INSERT INTO runs (wave_id, platform_id, vehicle_id, locked, departs_at, returns_at, distance_m, "
+            "duration_s, "
+            "cost_fen) VALUES (:w, :p, :v, 0, :d, :r, :dm, :ds, :c) RETURNING id",
+            {wave_id, wave->integer(1), built.vehicle_ids[route.vehicle], built.day_start + vehicle.shift_start * 1000,
+             built.day_start + time * 1000, distance, duration, cost});
+        int seq = 0;
+        for (const auto& stop : stops) {
+          // A task cancelled while the wave was solving is left out of the run.
+          if (session.exec(
+                  "UPDATE delivery_tasks SET status = 'planned', updated_at = :t WHERE id = :i AND status = 'open'",
+                  {finished, stop.task_id}) != 1)
+            continue;
+          session.exec(
+              "INSERT INTO run_stops (run_id, seq, task_id, eta, load_g, load_ml) VALUES (:r, :s, :t, :e, :g, :m)",
+              {run_id, ++seq, stop.task_id, stop.eta, stop.load_g, stop.load_ml});
+        }
+        total_distance += distance;
+        total_duration += duration;
+        total_cost += cost;
+      }
+      session.exec(
+          "UPDATE dispatch_waves SET status = 'planned', finished_at = :f, task_count = :n, unassigned_json = :u, "
+          "cost_fen = :c, distance_m = :d, duration_s = :s WHERE id = :w",
+          {finished, static_cast<int64_t>(built.task_ids.size() + built.unassigned.size()),
+           boost::json::serialize(built.unassigned), total_cost, total_distance, total_duration, wave_id});
+    });
+    spdlog::info("dispatch wave {}: {} task(s) in {} run(s), {} left open", wave_id, built.task_ids.size(),
+                 result.plan.routes.size(), built.unassigned.size());
+  } catch (const std::exception& error) {
+    spdlog::warn("dispatch wave {} failed: {}", wave_id, error.what());
+    database_.write([&](db::Session& session) {
+      session.exec("UPDATE dispatch_waves SET status = 'failed', finished_at = :f, error = :e WHERE id = :w",
+                   {clock_.now_ms(), std::string(error.what()).substr(0, 500), wave_id});
+    });
+  }
+  return true;
+}
+
+// POST /api/v1/dispatch/waves {node_id, day, time_limit_s, service_s, max_route_hours}:
+// 202 with the queued wave; GET it until its status is planned or failed.
+http::Response Delivery::create_wave(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  if (!principal) return http::error_response(request, principal.error());
+  auto body = http::parse_object(request);
+  if (!body) return http::error_response(request, body.error());
+  http::Fields fields(*body);
+  auto node = fields.integer("node_id", true, 1, INT64_MAX);
+  auto day = fields.text("day", true, 10);
+  auto limit = fields.integer("time_limit_s", false, 1, 60);
+  auto service = fields.integer("service_s", false, 0, 3600);
+  auto max_hours = fields.integer("max_route_hours", false, 1, 24);
+  if (!fields.ok()) return http::error_response(request, fields.error());
+  auto day_start = local_midnight(*day);
+  if (!day_start) return http::error_response(request, core::invalid("day", "day must be a date YYYY-MM-DD"));
+  const int64_t now = clock_.now_ms();
+  if (*day_start + kDayMs <= now || *day_start > now + 31 * kDayMs)
+    return http::error_response(request, core::invalid("day", "day must be today or within the next 31 days"));
+  const core::Principal& caller = **principal;
+  boost::json::object created;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    auto row = session.query_one("SELECT platform_id, tier FROM logistics_nodes WHERE id = :n AND active = 1", {*node});
+    if (!row || !caller.sees_platform(row->integer(0))) return core::invalid("node_id", "no such node in your county");
+    if (row->text(1) != "park" && row->text(1) != "station")
+      return core::invalid("node_id", "waves leave from a park or a station");
+    const int64_t id = session.insert(
+        "INSERT INTO dispatch_waves (platform_id, node_id, day, day_start, status, time_limit_ms, service_s, "
+        "max_route_s, "
+        "created_by, created_at) VALUES (:p, :n, :d, :ds, 'queued', :l, :s, :m, :u, :t) RETURNING id",
+        {row->integer(0), *node, *day, *day_start, limit.value_or(5) * 1000, service.value_or(180),
+         max_hours ? db::Value(*max_hours * 3600) : db::Value(), caller.user_id, now});
+    created = wave_json(*session.query_one(std::string(kWaveSelect) + " WHERE id = :w", {id}));
+    created["runs"] = boost::json::array();
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  planner_wake_.notify_one();
+  return http::json_response(created, 202);
+}
+
+// GET /api/v1/dispatch/waves/{id}: the wave, and its runs once planned.
+http::Response Delivery::get_wave(http::Request& request) {
+  auto principal = http::require_role(
+      request, {core::Role::kCountyAdmin, core::Role::kCityAdmin, core::Role::kCourier, core::Role::kAuditor});
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  std::optional<boost::json::object> body;
+  database_.with_session([&](db::Session& session) {
+    auto row = session.query_one("SELECT platform_id FROM dispatch_waves WHERE id = :w", {*id});
+    if (row && (*principal)->sees_platform(row->integer(0))) body = wave_with_runs(session, *id);
+  });
+  if (!body) return http::error_response(request, core::not_found("no such wave"));
+  auto response = http::json_response(*body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+// GET /api/v1/dispatch/waves?status=: the waves of the caller's county, newest first.
+http::Response Delivery::list_waves(http::Request& request) {
+  auto principal = http::require_role(
+      request, {core::Role::kCountyAdmin, core::Role::kCityAdmin, core::Role::kCourier, core::Role::kAuditor});
+  if (!principal) return http::error_response(request, principal.error());
+  auto page = http::parse_page(request);
+  if (!page) return http::error_response(request, page.error());
+  auto status = http::query_enum(request, "status", {"queued", "solving", "planned", "failed"});
+  if (!status) return http::error_response(request, status.error());
+  std::string where = " WHERE 1=1";
+  std::vector<db::Value> params;
+  if (!(*principal)->is_city_wide()) {
+    where += " AND platform_id = :p";
+    params.emplace_back((*principal)->platform_id.value_or(0));
+  }
+  if (*status) {
+    where += " AND status = :s";
+    params.emplace_back(**status);
+  }
+  boost::json::array items;
+  int64_t total = 0;
+  database_.with_session([&](db::Session& session) {
+    auto select = std::string(kWaveSelect);
+    auto result = db::select_page(session, select.substr(0, select.find(" FROM ")), "FROM dispatch_waves" + where,
+                                  "ORDER BY id DESC", params, page->page_size, page->offset());
+    total = result.total;
+    for (const auto& row : result.rows) items.push_back(wave_json(row));
+  });
+  return http::json_response(http::page_body(std::move(items), total, *page));
+}
+
+void Delivery::start_planner() {
+  planner_ = std::thread([this] {
+    std::unique_lock lock(background_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      bool planned = false;
+      try {
+        planned = plan_next_wave();
+      } catch (const std::exception& error) {
+        spdlog::warn("dispatch planner: {}", error.what());
+      }
+      lock.lock();
+      if (!planned) planner_wake_.wait_for(lock, std::chrono::milliseconds(1000), [&] { return stopping_; });
+    }
+  });
+}
+
+}  // namespace longnan::delivery
