@@ -90,7 +90,7 @@ App::App(const Config& config)
                                                                              ? cipher_.lookup_hash("sandbox payment notifications")
                                                                              : config.sandbox_secret});
   modules_->orders->register_routes(router_);
-  modules_->delivery = std::make_unique<delivery::Delivery>(*database_, clock_);
+  modules_->delivery = std::make_unique<delivery::Delivery>(*database_, clock_, cipher_);
   modules_->delivery->register_routes(router_);
   audit::register_routes(router_, *database_);
 

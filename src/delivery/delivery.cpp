@@ -6,8 +6,8 @@
 
 namespace longnan::delivery {
 
-Delivery::Delivery(db::Database& database, const core::Clock& clock, Options options)
-    : database_(database), clock_(clock), options_(options) {}
+Delivery::Delivery(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher, Options options)
+    : database_(database), clock_(clock), cipher_(cipher), options_(options) {}
 
 Delivery::~Delivery() {
   {
@@ -32,6 +32,13 @@ void Delivery::register_routes(http::Router& router) {
   router.add(Method::kPost, "/api/v1/dispatch/waves", [this](http::Request& r) { return create_wave(r); });
   router.add(Method::kGet, "/api/v1/dispatch/waves", [this](http::Request& r) { return list_waves(r); });
   router.add(Method::kGet, "/api/v1/dispatch/waves/{id}", [this](http::Request& r) { return get_wave(r); });
+  router.add(Method::kPut, "/api/v1/dispatch/waves/{id}/plan", [this](http::Request& r) { return put_plan(r); });
+  router.add(Method::kPost, "/api/v1/dispatch/waves/{id}/reoptimise",
+             [this](http::Request& r) { return reoptimise_wave(r); });
+  router.add(Method::kPost, "/api/v1/dispatch/runs/{id}/lock", [this](http::Request& r) { return lock_run(r); });
+  router.add(Method::kGet, "/api/v1/driver/runs", [this](http::Request& r) { return driver_runs(r); });
+  router.add(Method::kPost, "/api/v1/driver/tasks/{id}/pickup", [this](http::Request& r) { return driver_pickup(r); });
+  router.add(Method::kPost, "/api/v1/driver/tasks/{id}/fail", [this](http::Request& r) { return driver_fail(r); });
 }
 
 void Delivery::start_feeder() {

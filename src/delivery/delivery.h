@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "db/db.h"
 #include "http/http.h"
 
@@ -36,7 +37,7 @@ struct Options {
 
 class Delivery {
  public:
-  Delivery(db::Database& database, const core::Clock& clock, Options options = {});
+  Delivery(db::Database& database, const core::Clock& clock, const core::FieldCipher& cipher, Options options = {});
   ~Delivery();
   void register_routes(http::Router& router);
   // Starts the feeder that turns paid same-city and village-point orders into delivery
@@ -62,9 +63,16 @@ class Delivery {
   http::Response create_wave(http::Request& request);
   http::Response list_waves(http::Request& request);
   http::Response get_wave(http::Request& request);
+  http::Response put_plan(http::Request& request);
+  http::Response lock_run(http::Request& request);
+  http::Response reoptimise_wave(http::Request& request);
+  http::Response driver_runs(http::Request& request);
+  http::Response driver_pickup(http::Request& request);
+  http::Response driver_fail(http::Request& request);
 
   db::Database& database_;
   const core::Clock& clock_;
+  const core::FieldCipher& cipher_;  // recipients' phones, for the driver
   Options options_;
   std::thread feeder_;
   std::thread planner_;

@@ -20,12 +20,8 @@
 #include "routing/routing.h"
 
 namespace longnan::delivery {
+
 namespace {
-
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-constexpr int64_t kShanghaiOffsetMs = 8LL * 3600 * 1000;
-constexpr int64_t kMaxTasksPerWave = 2000;
-
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
   y -= m <= 2;
@@ -35,8 +31,8 @@ int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
   const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
 }
+}  // namespace
 
-// Local midnight (Asia/Shanghai) of a "YYYY-MM-DD" date as epoch ms; nullopt when malformed.
 std::optional<int64_t> local_midnight(std::string_view day) {
   if (day.size() != 10 || day[4] != '-' || day[7] != '-') return std::nullopt;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
@@ -48,6 +44,10 @@ std::optional<int64_t> local_midnight(std::string_view day) {
   if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1] || (m == 2 && d == 29 && !leap)) return std::nullopt;
   return days_from_civil(y, m, d) * kDayMs - kShanghaiOffsetMs;
 }
+
+namespace {
+
+constexpr int64_t kMaxTasksPerWave = 2000;
 
 // A wave's problem, with what maps its indices back to rows.
 struct WaveProblem {
@@ -78,9 +78,15 @@ std::optional<std::string> unservable(const routing::Problem& problem, const rou
   return "no vehicle reaches it within its window, the point's hours and the shifts";
 }
 
+// Which tasks a wave's problem holds: the node's open tasks (planning; the vehicles of the
+// wave's locked runs stay out), or the tasks in the wave's runs (checking an edited plan:
+// every vehicle of the node, no task left out).
+enum class Source { kOpenTasks, kWaveTasks };
 
-// Builds the wave's problem from the database (a read session).
-WaveProblem build_problem(db::Session& session, const db::Row& wave, const Options& options, int64_t now) {
+// Builds the wave's problem from the database (a read session). `wave` holds id,
+// platform_id, node_id, day_start, service_s, max_route_s.
+WaveProblem build_problem(db::Session& session, const db::Row& wave, const Options& options, int64_t now,
+                          Source source) {
   WaveProblem out;
   const int64_t wave_id = wave.integer(0), platform = wave.integer(1), node = wave.integer(2);
   const int64_t day_start = wave.integer(3), service_s = wave.integer(4);
@@ -96,8 +102,13 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
   const int64_t earliest = std::max<int64_t>(0, (now - day_start) / 1000);
   for (const auto& row : session.query(
            "SELECT id, plate, capacity_kg, capacity_l, cold, shift_start_min, shift_end_min, cost_per_km_fen, "
-           "cost_per_hour_fen FROM vehicles WHERE home_node_id = :n AND platform_id = :p AND active = 1 ORDER BY id",
-           {node, platform})) {
+           "cost_per_hour_fen FROM vehicles v WHERE home_node_id = :n AND platform_id = :p AND active = 1 " +
+               std::string(source == Source::kOpenTasks
+                               ? "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.vehicle_id = v.id AND r.wave_id = :w "
+                                 "AND r.locked = 1) "
+                               : "AND :w > 0 ") +
+               "ORDER BY id",
+           {node, platform, wave_id})) {
     routing::Vehicle vehicle{.id = row.text(1),
                              .start = 0,
                              .end = 0,
@@ -112,12 +123,20 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
     out.problem.vehicles.push_back(vehicle);
     out.vehicle_ids.push_back(row.integer(0));
   }
-  auto tasks = session.query(
+  const std::string task_columns =
       "SELECT t.id, t.destination_node_id, n.lat, n.lng, n.opens_min, n.closes_min, t.weight_g, t.volume_ml, t.cold, "
-      "t.window_start, t.window_end FROM delivery_tasks t JOIN logistics_nodes n ON n.id = t.destination_node_id "
-      "WHERE t.origin_node_id = :n AND t.status = 'open' AND t.platform_id = :p ORDER BY t.id LIMIT " +
-          std::to_string(kMaxTasksPerWave),
-      {node, platform});
+      "t.window_start, t.window_end FROM delivery_tasks t JOIN logistics_nodes n ON n.id = t.destination_node_id ";
+  auto tasks =
+      source == Source::kOpenTasks
+          ? session.query(task_columns +
+                              "WHERE t.origin_node_id = :n AND t.status = 'open' AND t.platform_id = :p "
+                              "ORDER BY t.id LIMIT " +
+                              std::to_string(kMaxTasksPerWave),
+                          {node, platform})
+          : session.query(task_columns +
+                              "WHERE t.id IN (SELECT s.task_id FROM run_stops s JOIN runs r ON r.id = s.run_id "
+                              "WHERE r.wave_id = :w) ORDER BY t.id",
+                          {wave_id});
   for (const auto& task : tasks) {
     const int64_t destination = task.integer(1);
     if (!location_of.count(destination)) {
@@ -155,6 +174,7 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
     }
   out.problem.distance_units_per_km = 1000;
   out.problem.time_units_per_hour = 3600;
+  if (source == Source::kWaveTasks) return out;  // an edited plan is checked with every task
   // Tasks that cannot be served today stay open, each with its reason; the rest is planned.
   routing::Problem servable = out.problem;
   servable.jobs.clear();
@@ -248,6 +268,82 @@ boost::json::object wave_with_runs(db::Session& session, int64_t wave_id) {
   return wave;
 }
 
+// Stores `plan` as the wave's runs: stops in order with the ETA (the vehicle leaves at the
+// start of its shift and waits where it is early) and the load on board after each stop.
+// Each task becomes planned unless it has left 'open'/'planned' meanwhile (a cancelled
+// order): then it is left out of its run.
+void store_runs(db::Session& session, int64_t wave_id, int64_t platform, const WaveProblem& built,
+                const routing::Plan& plan, int64_t now) {
+  const auto& problem = built.problem;
+  const int64_t money_units = problem.distance_units_per_km * problem.time_units_per_hour;
+  for (const auto& route : plan.routes) {
+    if (route.jobs.empty()) continue;
+    const auto& vehicle = problem.vehicles[route.vehicle];
+    int64_t time = vehicle.shift_start, distance = 0;
+    int location = vehicle.start;
+    routing::Load on_board{};
+    for (int job : route.jobs)
+      for (int dim = 0; dim < 2; ++dim) on_board[dim] += built.job_loads[job][dim];
+    struct Stop {
+      int64_t task_id, eta, load_g, load_ml;
+    };
+    std::vector<Stop> stops;
+    for (int job_index : route.jobs) {
+      const auto& job = problem.jobs[job_index];
+      distance += problem.dist(location, job.location);
+      time = std::max(time + problem.time(location, job.location), job.ready);
+      for (int dim = 0; dim < 2; ++dim) on_board[dim] -= built.job_loads[job_index][dim];
+      stops.push_back({built.task_ids[job_index], built.day_start + time * 1000, on_board[0], on_board[1]});
+      time += job.service;
+      location = job.location;
+    }
+    distance += problem.dist(location, vehicle.end);
+    time += problem.time(location, vehicle.end);
+    const int64_t duration = time - vehicle.shift_start;
+    const int64_t cost = (distance * vehicle.cost_per_km * problem.time_units_per_hour +
+                          duration * vehicle.cost_per_hour * problem.distance_units_per_km + money_units / 2) /
+                         money_units;
+    const int64_t run_id = session.insert(
+        "INSERT INTO runs (wave_id, platform_id, vehicle_id, locked, departs_at, returns_at, distance_m, duration_s, "
+        "cost_fen) VALUES (:w, :p, :v, 0, :d, :r, :dm, :ds, :c) RETURNING id",
+        {wave_id, platform, built.vehicle_ids[route.vehicle], built.day_start + vehicle.shift_start * 1000,
+         built.day_start + time * 1000, distance, duration, cost});
+    int seq = 0;
+    for (const auto& stop : stops) {
+      if (session.exec("UPDATE delivery_tasks SET status = 'planned', updated_at = :t WHERE id = :i "
+                       "AND status IN ('open', 'planned')",
+                       {now, stop.task_id}) != 1)
+        continue;
+      session.exec("INSERT INTO run_stops (run_id, seq, task_id, eta, load_g, load_ml) VALUES (:r, :s, :t, :e, :g, :m)",
+                   {run_id, ++seq, stop.task_id, stop.eta, stop.load_g, stop.load_ml});
+    }
+  }
+}
+
+// The wave's totals are its runs' (locked ones included).
+void update_totals(db::Session& session, int64_t wave_id) {
+  session.exec(
+      "UPDATE dispatch_waves SET distance_m = (SELECT COALESCE(SUM(distance_m), 0) FROM runs WHERE wave_id = :w), "
+      "duration_s = (SELECT COALESCE(SUM(duration_s), 0) FROM runs WHERE wave_id = :w2), "
+      "cost_fen = (SELECT COALESCE(SUM(cost_fen), 0) FROM runs WHERE wave_id = :w3) WHERE id = :w4",
+      {wave_id, wave_id, wave_id, wave_id});
+}
+
+// Takes the wave's runs apart (only the unlocked ones, or all): their tasks are open again.
+void drop_runs(db::Session& session, int64_t wave_id, int64_t now, bool locked_too) {
+  const std::string which = locked_too ? "" : " AND locked = 0";
+  session.exec(
+      "UPDATE delivery_tasks SET status = 'open', updated_at = :t WHERE status = 'planned' AND id IN (SELECT s.task_id "
+      "FROM run_stops s JOIN runs r ON r.id = s.run_id WHERE r.wave_id = :w" +
+          which + ")",
+      {now, wave_id});
+  session.exec("DELETE FROM run_stops WHERE run_id IN (SELECT id FROM runs WHERE wave_id = :w" + which + ")",
+               {wave_id});
+  session.exec("DELETE FROM runs WHERE wave_id = :w" + which, {wave_id});
+}
+
+constexpr std::string_view kWaveProblemSelect =
+    "SELECT id, platform_id, node_id, day_start, service_s, max_route_s, time_limit_ms FROM dispatch_waves";
 }  // namespace
 
 bool Delivery::plan_next_wave() {
@@ -266,16 +362,16 @@ bool Delivery::plan_next_wave() {
             "OR (status = 'solving' AND started_at < :t2 - time_limit_ms - 60000))",
             {now, next->integer(0), now}) != 1)
       return;
-    wave = session.query_one(
-        "SELECT id, platform_id, node_id, day_start, service_s, max_route_s, time_limit_ms FROM dispatch_waves WHERE "
-        "id = :w",
-        {next->integer(0)});
+    // Re-optimising: the unlocked runs are planned again, with whatever else is open.
+    drop_runs(session, next->integer(0), now, false);
+    wave = session.query_one(std::string(kWaveProblemSelect) + " WHERE id = :w", {next->integer(0)});
   });
   if (!wave) return false;
   const int64_t wave_id = wave->integer(0);
   try {
     WaveProblem built;
-    database_.with_session([&](db::Session& session) { built = build_problem(session, *wave, options_, now); });
+    database_.with_session(
+        [&](db::Session& session) { built = build_problem(session, *wave, options_, now, Source::kOpenTasks); });
     routing::SolveResult result;
     if (!built.problem.jobs.empty()) {
       if (auto valid = routing::validate(built.problem); !valid) throw std::runtime_error(valid.error().message);
@@ -287,64 +383,14 @@ bool Delivery::plan_next_wave() {
         !violations.empty() && !built.problem.jobs.empty())
       throw std::runtime_error("the planner's plan breaks a rule: " + violations[0].message);
     const int64_t finished = clock_.now_ms();
-    const auto& problem = built.problem;
-    const int64_t money_units = problem.distance_units_per_km * problem.time_units_per_hour;
     database_.write([&](db::Session& session) {
-      int64_t total_distance = 0, total_duration = 0, total_cost = 0;
-      for (const auto& route : result.plan.routes) {
-        if (route.jobs.empty()) continue;
-        const auto& vehicle = problem.vehicles[route.vehicle];
-        // The vehicle leaves at the start of its shift and waits where it is early.
-        int64_t time = vehicle.shift_start, distance = 0;
-        int location = vehicle.start;
-        routing::Load on_board{};
-        for (int job : route.jobs)
-          for (int dim = 0; dim < 2; ++dim) on_board[dim] += built.job_loads[job][dim];
-        struct Stop {
-          int64_t task_id, eta, load_g, load_ml;
-        };
-        std::vector<Stop> stops;
-        for (int job_index : route.jobs) {
-          const auto& job = problem.jobs[job_index];
-          distance += problem.dist(location, job.location);
-          time = std::max(time + problem.time(location, job.location), job.ready);
-          for (int dim = 0; dim < 2; ++dim) on_board[dim] -= built.job_loads[job_index][dim];
-          stops.push_back({built.task_ids[job_index], built.day_start + time * 1000, on_board[0], on_board[1]});
-          time += job.service;
-          location = job.location;
-        }
-        distance += problem.dist(location, vehicle.end);
-        time += problem.time(location, vehicle.end);
-        const int64_t duration = time - vehicle.shift_start;
-        const int64_t cost = (distance * vehicle.cost_per_km * problem.time_units_per_hour +
-                              duration * vehicle.cost_per_hour * problem.distance_units_per_km + money_units / 2) /
-                             money_units;
-        const int64_t run_id = session.insert(
-            "INSERT INTO runs (wave_id, platform_id, vehicle_id, locked, departs_at, returns_at, distance_m, "
-            "duration_s, "
-            "cost_fen) VALUES (:w, :p, :v, 0, :d, :r, :dm, :ds, :c) RETURNING id",
-            {wave_id, wave->integer(1), built.vehicle_ids[route.vehicle], built.day_start + vehicle.shift_start * 1000,
-             built.day_start + time * 1000, distance, duration, cost});
-        int seq = 0;
-        for (const auto& stop : stops) {
-          // A task cancelled while the wave was solving is left out of the run.
-          if (session.exec(
-                  "UPDATE delivery_tasks SET status = 'planned', updated_at = :t WHERE id = :i AND status = 'open'",
-                  {finished, stop.task_id}) != 1)
-            continue;
-          session.exec(
-              "INSERT INTO run_stops (run_id, seq, task_id, eta, load_g, load_ml) VALUES (:r, :s, :t, :e, :g, :m)",
-              {run_id, ++seq, stop.task_id, stop.eta, stop.load_g, stop.load_ml});
-        }
-        total_distance += distance;
-        total_duration += duration;
-        total_cost += cost;
-      }
+      store_runs(session, wave_id, wave->integer(1), built, result.plan, finished);
       session.exec(
-          "UPDATE dispatch_waves SET status = 'planned', finished_at = :f, task_count = :n, unassigned_json = :u, "
-          "cost_fen = :c, distance_m = :d, duration_s = :s WHERE id = :w",
+          "UPDATE dispatch_waves SET status = 'planned', finished_at = :f, task_count = :n, unassigned_json = :u "
+          "WHERE id = :w",
           {finished, static_cast<int64_t>(built.task_ids.size() + built.unassigned.size()),
-           boost::json::serialize(built.unassigned), total_cost, total_distance, total_duration, wave_id});
+           boost::json::serialize(built.unassigned), wave_id});
+      update_totals(session, wave_id);
     });
     spdlog::info("dispatch wave {}: {} task(s) in {} run(s), {} left open", wave_id, built.task_ids.size(),
                  result.plan.routes.size(), built.unassigned.size());
@@ -446,6 +492,234 @@ http::Response Delivery::list_waves(http::Request& request) {
     for (const auto& row : result.rows) items.push_back(wave_json(row));
   });
   return http::json_response(http::page_body(std::move(items), total, *page));
+}
+
+namespace {
+
+// The wave (row with platform_id, status) when the caller manages its county.
+std::optional<db::Row> managed_wave(db::Session& session, const core::Principal& caller, int64_t wave_id) {
+  auto row = session.query_one(std::string(kWaveProblemSelect) + " WHERE id = :w", {wave_id});
+  const bool manages = caller.role == core::Role::kCountyAdmin || caller.role == core::Role::kCityAdmin;
+  if (!row || !manages || !caller.sees_platform(row->integer(1))) return std::nullopt;
+  return row;
+}
+
+std::string_view violation_name(routing::ViolationKind kind) {
+  switch (kind) {
+    case routing::ViolationKind::kBadProblem:
+      return "bad_problem";
+    case routing::ViolationKind::kUnknownVehicle:
+      return "unknown_vehicle";
+    case routing::ViolationKind::kVehicleUsedTwice:
+      return "vehicle_used_twice";
+    case routing::ViolationKind::kUnknownJob:
+      return "unknown_task";
+    case routing::ViolationKind::kDuplicateJob:
+      return "task_twice";
+    case routing::ViolationKind::kMissingJob:
+      return "task_missing";
+    case routing::ViolationKind::kCapacityExceeded:
+      return "capacity";
+    case routing::ViolationKind::kTimeWindowMissed:
+      return "time_window";
+    case routing::ViolationKind::kShiftEndExceeded:
+      return "shift_end";
+    case routing::ViolationKind::kMaxDurationExceeded:
+      return "max_duration";
+    case routing::ViolationKind::kColdChain:
+      return "cold_chain";
+  }
+  return "other";
+}
+
+// A 422 listing every way an edited plan breaks the rules, by vehicle and task ids.
+http::Response violations_response(const http::Request& request, const std::vector<routing::Violation>& violations,
+                                   const routing::Plan& plan, const std::vector<int64_t>& vehicle_ids,
+                                   const std::vector<int64_t>& task_ids) {
+  boost::json::array list;
+  for (const auto& violation : violations) {
+    boost::json::object item{{"kind", std::string(violation_name(violation.kind))}, {"message", violation.message}};
+    if (violation.route >= 0 && violation.route < static_cast<int>(plan.routes.size())) {
+      const int vehicle = plan.routes[violation.route].vehicle;
+      if (vehicle >= 0 && vehicle < static_cast<int>(vehicle_ids.size())) item["vehicle_id"] = vehicle_ids[vehicle];
+    }
+    if (violation.job >= 0 && violation.job < static_cast<int>(task_ids.size()))
+      item["task_id"] = task_ids[violation.job];
+    list.push_back(std::move(item));
+  }
+  boost::json::object error{{"code", "plan_violations"},
+                            {"message", violations.front().message},
+                            {"field", "runs"},
+                            {"request_id", request.request_id},
+                            {"violations", std::move(list)}};
+  return http::json_response(boost::json::object{{"error", std::move(error)}}, 422);
+}
+
+}  // namespace
+
+// PUT /api/v1/dispatch/waves/{id}/plan {runs: [{vehicle_id, task_ids}]}: the dispatcher's
+// edited plan (stops moved between runs or reordered). The route planner's check() decides:
+// every violation is answered (422) and nothing is saved; a valid plan replaces the runs,
+// with ETAs worked out again and the locks kept.
+http::Response Delivery::put_plan(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  auto body = http::parse_object(request);
+  if (!body) return http::error_response(request, body.error());
+  http::Fields fields(*body);
+  const auto* runs = fields.array("runs", true, 200);
+  if (!fields.ok()) return http::error_response(request, fields.error());
+  struct Proposed {
+    int64_t vehicle_id;
+    std::vector<int64_t> task_ids;
+  };
+  std::vector<Proposed> proposed;
+  for (size_t index = 0; index < runs->size(); ++index) {
+    const std::string where = "runs[" + std::to_string(index) + "]";
+    if (!(*runs)[index].is_object())
+      return http::error_response(request, core::bad_request(where + " must be an object", "runs"));
+    http::Fields run((*runs)[index].as_object());
+    auto vehicle = run.integer("vehicle_id", true, 1, INT64_MAX);
+    const auto* tasks = run.array("task_ids", true, kMaxTasksPerWave);
+    if (!run.ok()) {
+      core::Error error = run.error();
+      error.field = where + "." + error.field;
+      return http::error_response(request, error);
+    }
+    Proposed entry{*vehicle, {}};
+    for (const auto& task : *tasks) {
+      if (!task.is_int64() || task.as_int64() < 1)
+        return http::error_response(request,
+                                    core::bad_request(where + ".task_ids must hold task ids", where + ".task_ids"));
+      entry.task_ids.push_back(task.as_int64());
+    }
+    proposed.push_back(std::move(entry));
+  }
+  const core::Principal& caller = **principal;
+  const int64_t now = clock_.now_ms();
+  // Check on a read connection first: the plan against the wave's problem.
+  std::optional<db::Row> wave;
+  WaveProblem built;
+  core::Status found;
+  database_.with_session([&](db::Session& session) {
+    wave = managed_wave(session, caller, *id);
+    if (!wave) {
+      found = core::not_found("no such wave");
+      return;
+    }
+    auto status = session.query_one("SELECT status FROM dispatch_waves WHERE id = :w", {*id});
+    if (status->text(0) != "planned") {
+      found = core::conflict("only a planned wave can be edited (this one is " + status->text(0) + ")");
+      return;
+    }
+    if (session.scalar("SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
+                       "ON t.id = s.task_id WHERE r.wave_id = :w AND t.status <> 'planned'",
+                       {*id}) > 0) {
+      found = core::conflict("some of the wave's goods are on their way or settled: plan the rest in a new wave");
+      return;
+    }
+    built = build_problem(session, *wave, options_, now, Source::kWaveTasks);
+  });
+  if (!found) return http::error_response(request, found.error());
+  routing::Plan plan;
+  std::map<int64_t, int> vehicle_index, job_index;
+  for (size_t index = 0; index < built.vehicle_ids.size(); ++index) vehicle_index[built.vehicle_ids[index]] = index;
+  for (size_t index = 0; index < built.task_ids.size(); ++index) job_index[built.task_ids[index]] = index;
+  for (size_t index = 0; index < proposed.size(); ++index) {
+    const auto& entry = proposed[index];
+    const std::string where = "runs[" + std::to_string(index) + "]";
+    auto vehicle = vehicle_index.find(entry.vehicle_id);
+    if (vehicle == vehicle_index.end())
+      return http::error_response(
+          request, core::invalid(where + ".vehicle_id", "not a vehicle of the wave's node on shift that day"));
+    routing::Route route{vehicle->second, {}};
+    for (int64_t task : entry.task_ids) {
+      auto job = job_index.find(task);
+      if (job == job_index.end())
+        return http::error_response(
+            request, core::invalid(where + ".task_ids", "task " + std::to_string(task) + " is not in this wave"));
+      route.jobs.push_back(job->second);
+    }
+    plan.routes.push_back(std::move(route));
+  }
+  if (auto violations = routing::check(built.problem, plan); !violations.empty())
+    return violations_response(request, violations, plan, built.vehicle_ids, built.task_ids);
+  boost::json::object answer;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    // Nothing moved meanwhile: still planned, and no stop has started.
+    if (session.scalar("SELECT COUNT(*) FROM dispatch_waves WHERE id = :w AND status = 'planned'", {*id}) != 1 ||
+        session.scalar("SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
+                       "ON t.id = s.task_id WHERE r.wave_id = :w AND t.status <> 'planned'",
+                       {*id}) > 0)
+      return core::conflict("the wave changed meanwhile: load it again");
+    std::vector<int64_t> locked;
+    for (const auto& row : session.query("SELECT vehicle_id FROM runs WHERE wave_id = :w AND locked = 1", {*id}))
+      locked.push_back(row.integer(0));
+    drop_runs(session, *id, now, true);
+    store_runs(session, *id, wave->integer(1), built, plan, now);
+    for (int64_t vehicle : locked)
+      session.exec("UPDATE runs SET locked = 1 WHERE wave_id = :w AND vehicle_id = :v", {*id, vehicle});
+    update_totals(session, *id);
+    answer = wave_with_runs(session, *id);
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(answer);
+}
+
+// POST /api/v1/dispatch/runs/{id}/lock {locked}: a locked run stays as it is when the wave
+// is re-optimised.
+http::Response Delivery::lock_run(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  auto body = http::parse_object(request);
+  if (!body) return http::error_response(request, body.error());
+  http::Fields fields(*body);
+  auto locked = fields.boolean("locked", true);
+  if (!fields.ok()) return http::error_response(request, fields.error());
+  boost::json::object answer;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    auto run = session.query_one("SELECT wave_id FROM runs WHERE id = :r", {*id});
+    if (!run || !managed_wave(session, **principal, run->integer(0))) return core::not_found("no such run");
+    session.exec("UPDATE runs SET locked = :l WHERE id = :r", {int64_t{*locked}, *id});
+    const auto wave = wave_with_runs(session, run->integer(0));
+    for (const auto& value : wave.at("runs").as_array())
+      if (value.at("id").as_int64() == *id) answer = value.as_object();
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(answer);
+}
+
+// POST /api/v1/dispatch/waves/{id}/reoptimise: plans the wave again — its unlocked runs and
+// whatever else is open at the node — keeping the locked runs; 202, as when it was made.
+http::Response Delivery::reoptimise_wave(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  boost::json::object answer;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    if (!managed_wave(session, **principal, *id)) return core::not_found("no such wave");
+    if (session.scalar(
+            "SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
+            "ON t.id = s.task_id WHERE r.wave_id = :w AND r.locked = 0 AND t.status NOT IN ('planned', 'open')",
+            {*id}) > 0)
+      return core::conflict("goods of an unlocked run are on their way: lock it first");
+    if (session.exec("UPDATE dispatch_waves SET status = 'queued', error = '' WHERE id = :w AND status IN ('planned', "
+                     "'failed')",
+                     {*id}) != 1)
+      return core::conflict("the wave is being planned already");
+    answer = wave_with_runs(session, *id);
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  planner_wake_.notify_one();
+  return http::json_response(answer, 202);
 }
 
 void Delivery::start_planner() {

@@ -12,4 +12,9 @@ namespace longnan::delivery {
 std::string minutes_text(int64_t minutes);
 std::optional<int64_t> parse_minutes(std::string_view text);
 
+inline constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+inline constexpr int64_t kShanghaiOffsetMs = 8LL * 3600 * 1000;
+// Local midnight (Asia/Shanghai) of a "YYYY-MM-DD" date as epoch ms; nullopt when malformed.
+std::optional<int64_t> local_midnight(std::string_view day);
+
 }  // namespace longnan::delivery

@@ -343,7 +343,7 @@ http::Response Orders::checkout(http::Request& request) {
              draft.goods_fen + draft.freight_fen,
              wanted.payment_method == "cash_on_delivery" ? kNoDeadline : now + options_.pay_timeout_ms, now, now,
              wanted.for_name, wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
-             wanted.mode == "pickup" || wanted.mode == "village_point" ? pickup_code() : std::string(),
+             wanted.mode != "express" ? pickup_code() : std::string(),  // shown to whoever hands over
              wanted.payment_method});
         for (const auto& line : draft.lines)
           session.exec(

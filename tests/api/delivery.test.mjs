@@ -49,6 +49,8 @@ for (const backend of BACKENDS) {
   describe(`delivery network, fleet and tasks (${backend})`, () => {
     let server;
     const as = {};
+    let plannedWave;  // the wave the dispatch test plans, edited by the tests after it
+    let waveDay;
 
     before(async () => {
       server = await startServer(backend);
@@ -296,6 +298,121 @@ for (const backend of BACKENDS) {
       assert.equal((await as.wenxianAdmin.get('/api/v1/dispatch/waves')).json.total, 0);
       assert.equal((await as.courier.get(`/api/v1/dispatch/waves/${wave.id}`)).status, 200);
       assert.equal((await as.countyAdmin.get('/api/v1/dispatch/waves?status=planned')).json.total, 1);
+      plannedWave = wave;
+      waveDay = day;
+    });
+
+    test('the dispatcher edits a plan: the validator refuses what breaks a rule; locked runs survive re-optimising', async () => {
+      assert.ok(plannedWave, 'the wave of the test before');
+      const path = `/api/v1/dispatch/waves/${plannedWave.id}`;
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json.items.filter((v) => v.home_node_id === plannedWave.runs[0].vehicle.id || true);
+      const runs = plannedWave.runs.map((run) => ({ vehicle_id: run.vehicle.id, task_ids: run.stops.map((s) => s.task_id) }));
+      const tasks = runs.flatMap((run) => run.task_ids);
+      const spare = fleet.find((v) => v.active && !runs.some((run) => run.vehicle_id === v.id) && !v.cold);
+      const refused = async (body, kind) => {
+        const answer = await as.countyAdmin.request('PUT', `${path}/plan`, { body });
+        assert.equal(answer.status, 422, answer.text);
+        if (kind) {
+          assert.equal(answer.json.error.code, 'plan_violations');
+          assert.ok(answer.json.error.violations.some((v) => v.kind === kind), answer.text);
+        }
+        return answer;
+      };
+      // The same task twice; a task left out; a vehicle or task the wave does not have; malformed bodies.
+      const twice = await refused({ runs: [...runs, { vehicle_id: spare.id, task_ids: [tasks[0]] }] }, 'task_twice');
+      assert.ok(twice.json.error.violations.some((v) => v.task_id === tasks[0]));
+      await refused({ runs: runs.map((run, i) => (i === 0 ? { ...run, task_ids: run.task_ids.slice(1) } : run)) }, 'task_missing');
+      await refused({ runs: [{ vehicle_id: 999999, task_ids: tasks }] });
+      await refused({ runs: [{ vehicle_id: spare.id, task_ids: [...tasks, 999999] }] });
+      assert.equal((await as.countyAdmin.request('PUT', `${path}/plan`, { body: { runs: 'all' } })).status, 400);
+      assert.equal((await as.countyAdmin.request('PUT', `${path}/plan`, { body: { runs: [{ vehicle_id: spare.id, task_ids: ['x'] }] } })).status, 400);
+      assert.equal((await as.courier.request('PUT', `${path}/plan`, { body: { runs } })).status, 403);
+      assert.equal((await as.wenxianAdmin.request('PUT', `${path}/plan`, { body: { runs } })).status, 404);
+      const unchanged = (await as.countyAdmin.get(path)).json;
+      assert.deepEqual(unchanged.runs.map((run) => run.id), plannedWave.runs.map((run) => run.id), 'nothing saved');
+      // A valid edit: the last stop of the first run moves to the spare vehicle.
+      const moved = runs[0].task_ids.at(-1);
+      const edited = [{ ...runs[0], task_ids: runs[0].task_ids.slice(0, -1) }, ...runs.slice(1), { vehicle_id: spare.id, task_ids: [moved] }]
+        .filter((run) => run.task_ids.length);
+      const saved = await as.countyAdmin.request('PUT', `${path}/plan`, { body: { runs: edited } });
+      assert.equal(saved.status, 200, saved.text);
+      const spareRun = saved.json.runs.find((run) => run.vehicle.id === spare.id);
+      assert.deepEqual(spareRun.stops.map((s) => s.task_id), [moved]);
+      assert.deepEqual(saved.json.runs.flatMap((run) => run.stops.map((s) => s.task_id)).sort(), [...tasks].sort());
+      assert.equal(saved.json.distance_m, saved.json.runs.reduce((sum, run) => sum + run.distance_m, 0));
+      // Lock the spare's run and re-optimise: it stays as it is; every task is still planned once.
+      const locked = await as.countyAdmin.post(`/api/v1/dispatch/runs/${spareRun.id}/lock`, { locked: true });
+      assert.equal(locked.status, 200, locked.text);
+      assert.equal(locked.json.locked, true);
+      assert.equal((await as.buyer.post(`/api/v1/dispatch/runs/${spareRun.id}/lock`, { locked: true })).status, 403);
+      assert.equal((await as.wenxianAdmin.post(`/api/v1/dispatch/runs/${spareRun.id}/lock`, { locked: false })).status, 404);
+      assert.equal((await as.countyAdmin.post(`/api/v1/dispatch/runs/${spareRun.id}/lock`, { locked: 'yes' })).status, 400);
+      const again = await as.countyAdmin.post(`${path}/reoptimise`, {});
+      assert.equal(again.status, 202, again.text);
+      assert.equal((await as.countyAdmin.post(`${path}/reoptimise`, {})).status, 409);  // queued already
+      assert.equal((await as.wenxianAdmin.post(`${path}/reoptimise`, {})).status, 404);
+      const replanned = await until(async () => {
+        const answer = (await as.countyAdmin.get(path)).json;
+        assert.notEqual(answer.status, 'failed', answer.error);
+        return answer.status === 'planned' && answer;
+      }, 'the wave re-optimised', 20000);
+      const kept = replanned.runs.find((run) => run.id === spareRun.id);
+      assert.ok(kept && kept.locked, 'the locked run is still there');
+      assert.deepEqual(kept.stops.map((s) => s.task_id), [moved]);
+      const all = replanned.runs.flatMap((run) => run.stops.map((s) => s.task_id));
+      assert.equal(new Set(all).size, all.length);
+      for (const task of tasks) assert.ok(all.includes(task) || replanned.unassigned.some((u) => u.task_id === task));
+      plannedWave = replanned;
+    });
+
+    test('the driver sees the run, picks up, fails a stop with a reason and hands over with the buyer\'s code', async () => {
+      const path = `/api/v1/dispatch/waves/${plannedWave.id}`;
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json.items;
+      const van = fleet.find((v) => v.driver?.name === '成县快递员');
+      // Everything on the courier's van, in the planned order.
+      const tasks = plannedWave.runs.flatMap((run) => run.stops.map((s) => s.task_id));
+      await as.countyAdmin.post(`/api/v1/dispatch/runs/${plannedWave.runs.find((r) => r.locked)?.id ?? 0}/lock`, { locked: false });
+      const saved = await as.countyAdmin.request('PUT', `${path}/plan`, { body: { runs: [{ vehicle_id: van.id, task_ids: tasks }] } });
+      assert.equal(saved.status, 200, saved.text);
+      const runs = (await as.courier.get(`/api/v1/driver/runs?day=${waveDay}`)).json.items;
+      assert.equal(runs.length, 1);
+      const [run] = runs;
+      assert.equal(run.vehicle.id, van.id);
+      assert.deepEqual(run.stops.map((s) => s.task_id), tasks);
+      const [first, second] = run.stops;
+      assert.equal(first.phone, '13912345678');
+      assert.match(first.recipient, /收货人/);
+      assert.equal((await as.courier.get('/api/v1/driver/runs?day=tomorrow')).status, 422);
+      assert.equal((await as.buyer.get('/api/v1/driver/runs')).status, 403);
+      assert.equal((await as.countyAdmin.get('/api/v1/driver/runs')).status, 403);
+      // Picking up, once; a stop on nobody's run of this courier is 404.
+      const picked = await as.courier.post(`/api/v1/driver/tasks/${first.task_id}/pickup`, {});
+      assert.equal(picked.status, 200, picked.text);
+      assert.equal(picked.json.status, 'picked_up');
+      assert.equal((await as.courier.post(`/api/v1/driver/tasks/${first.task_id}/pickup`, {})).status, 409);
+      assert.equal((await as.courier.post('/api/v1/driver/tasks/999999/pickup', {})).status, 404);
+      // The run has started: the wave can no longer be edited.
+      assert.equal((await as.countyAdmin.request('PUT', `${path}/plan`, { body: { runs: [{ vehicle_id: van.id, task_ids: tasks }] } })).status, 409);
+      // Nobody home at the second stop: the task is open again, with the reason.
+      assert.equal((await as.courier.post(`/api/v1/driver/tasks/${second.task_id}/fail`, { reason: 'lost' })).status, 422);
+      const failed = await as.courier.post(`/api/v1/driver/tasks/${second.task_id}/fail`, { reason: 'nobody_home', note: '电话未接' });
+      assert.equal(failed.status, 200, failed.text);
+      assert.equal(failed.json.status, 'open');
+      assert.equal(failed.json.fail_reason, 'nobody_home: 电话未接');
+      assert.ok((await as.countyAdmin.get('/api/v1/delivery-tasks?status=open&page_size=100')).json.items.some((t) => t.id === second.task_id));
+      // Handing over the first stop's goods: the store ships, the driver checks the buyer's code.
+      const order = first.order_id;
+      await as.storeKeeper.post(`/api/v1/orders/${order}/advance`, { action: 'pack' });
+      assert.equal((await as.storeKeeper.post(`/api/v1/orders/${order}/advance`, { action: 'ship', carrier: '县乡村物流' })).status, 200);
+      const code = (await as.buyer.get(`/api/v1/orders/${order}`)).json.pickup_code;
+      assert.match(code, /^\d{6}$/);
+      const wrong = code === '000000' ? '111111' : '000000';
+      assert.equal((await as.courier.post(`/api/v1/orders/${order}/advance`, { action: 'redeem', code: wrong })).status, 422);
+      const handed = await as.courier.post(`/api/v1/orders/${order}/advance`, { action: 'redeem', code });
+      assert.equal(handed.status, 200, handed.text);
+      assert.equal(handed.json.status, 'delivered');
+      await until(async () => (await as.countyAdmin.get('/api/v1/delivery-tasks?status=delivered&page_size=100')).json.items
+        .some((t) => t.id === first.task_id), 'the task settled as delivered');
     });
   });
 }
