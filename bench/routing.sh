@@ -10,6 +10,7 @@
 # usage: bench/routing.sh
 #        TIME_LIMIT=1 bench/routing.sh                 (seconds per instance)
 #        SEED=2 ONLY=RC2 bench/routing.sh              (another seed; instances starting with RC2)
+#        LARGE=60 bench/routing.sh                     (a generated 1,000-customer instance within 60 s instead)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,5 +20,6 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target routing_bench >/dev/null
 args=(--time-limit "$time_limit" --seed "${SEED:-1}")
 [ -n "${ONLY:-}" ] && args+=(--only "$ONLY")
+[ -n "${LARGE:-}" ] && args+=(--large "$LARGE")
 echo "routing_bench: Solomon VRPTW, ${time_limit} s per instance, one thread, seed ${SEED:-1} ($(nproc) cores, $(date -u +%Y-%m-%d))"
 exec "$build/bench/routing/routing_bench" "$root/data/solomon" "${args[@]}"

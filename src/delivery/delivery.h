@@ -69,6 +69,9 @@ class Delivery {
   http::Response driver_runs(http::Request& request);
   http::Response driver_pickup(http::Request& request);
   http::Response driver_fail(http::Request& request);
+  http::Response order_delivery(http::Request& request);
+  http::Response arrivals(http::Request& request);
+  http::Response figures(http::Request& request);
 
   db::Database& database_;
   const core::Clock& clock_;

@@ -413,6 +413,37 @@ for (const backend of BACKENDS) {
       assert.equal(handed.json.status, 'delivered');
       await until(async () => (await as.countyAdmin.get('/api/v1/delivery-tasks?status=delivered&page_size=100')).json.items
         .some((t) => t.id === first.task_id), 'the task settled as delivered');
+      // What the buyer polls: delivered; the failed stop with its reason; a stop still to come with its ETA and van.
+      const status = async (orderId) => (await as.buyer.get(`/api/v1/orders/${orderId}/delivery`)).json;
+      assert.equal((await status(order)).task.status, 'delivered');
+      const again = await status(second.order_id);
+      assert.equal(again.task.status, 'open');
+      assert.match(again.task.fail_reason, /nobody_home/);
+      const third = run.stops[2];
+      const coming = await status(third.order_id);
+      assert.equal(coming.task.status, 'planned');
+      assert.equal(coming.task.eta, third.eta);
+      assert.equal(coming.task.vehicle.plate, van.plate);
+      assert.equal((await as.wenxianAdmin.get(`/api/v1/orders/${order}/delivery`)).status, 404);
+      assert.equal((await new Client(server.url).get(`/api/v1/orders/${order}/delivery`)).status, 401);
+      // The point's arrivals that day, for the county; the figures the county reports.
+      const arrivals = (await as.countyAdmin.get(`/api/v1/delivery/arrivals?day=${waveDay}&node_id=${third.node.id}`)).json.items;
+      assert.ok(arrivals.some((a) => a.task_id === third.task_id && a.vehicle === van.plate));
+      assert.equal((await as.countyAdmin.get('/api/v1/delivery/arrivals')).status, 422);
+      assert.equal((await as.buyer.get('/api/v1/delivery/arrivals')).status, 403);
+      const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+      const figures = (await as.countyAdmin.get(`/api/v1/delivery/figures?by=day&from=${today}&to=${waveDay}`)).json;
+      assert.ok(figures.total.orders >= 2, JSON.stringify(figures));
+      assert.ok(figures.total.vehicle_trips >= 1 && figures.total.km > 0);
+      assert.ok(figures.total.villages_covered >= 1);
+      assert.equal(figures.total.on_time_rate, 1);
+      assert.equal(figures.items.reduce((sum, item) => sum + item.orders, 0), figures.total.orders);
+      const month = (await as.cityAdmin.get(`/api/v1/delivery/figures?by=month&from=${today}&to=${waveDay}`)).json;
+      assert.equal(month.total.orders, figures.total.orders);
+      assert.equal((await as.wenxianAdmin.get(`/api/v1/delivery/figures?from=${today}&to=${waveDay}`)).json.total.orders, 0);
+      for (const query of ['by=week', `from=${waveDay}&to=${today}`, 'from=yesterday', 'platform_id=x'])
+        assert.equal((await as.countyAdmin.get(`/api/v1/delivery/figures?${query}`)).status, query === 'platform_id=x' ? 400 : 422, query);
+      assert.equal((await as.buyer.get('/api/v1/delivery/figures')).status, 403);
     });
   });
 }
