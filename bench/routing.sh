@@ -21,5 +21,7 @@ cmake --build --preset release --target routing_bench >/dev/null
 args=(--time-limit "$time_limit" --seed "${SEED:-1}")
 [ -n "${ONLY:-}" ] && args+=(--only "$ONLY")
 [ -n "${LARGE:-}" ] && args+=(--large "$LARGE")
-echo "routing_bench: Solomon VRPTW, ${time_limit} s per instance, one thread, seed ${SEED:-1} ($(nproc) cores, $(date -u +%Y-%m-%d))"
+if [ -z "${LARGE:-}" ]; then
+  echo "routing_bench: Solomon VRPTW, ${time_limit} s per instance, one thread, seed ${SEED:-1} ($(nproc) cores, $(date -u +%Y-%m-%d))"
+fi
 exec "$build/bench/routing/routing_bench" "$root/data/solomon" "${args[@]}"

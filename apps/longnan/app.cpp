@@ -90,7 +90,8 @@ App::App(const Config& config)
                                                                              ? cipher_.lookup_hash("sandbox payment notifications")
                                                                              : config.sandbox_secret});
   modules_->orders->register_routes(router_);
-  modules_->delivery = std::make_unique<delivery::Delivery>(*database_, clock_, cipher_);
+  modules_->delivery = std::make_unique<delivery::Delivery>(
+      *database_, clock_, cipher_, delivery::Options{.circuity = config.circuity, .road_speed_kmh = config.road_speed_kmh});
   modules_->delivery->register_routes(router_);
   audit::register_routes(router_, *database_);
 

@@ -24,6 +24,8 @@ struct Config {
   int64_t pay_timeout_ms = 30LL * 60 * 1000;  // unpaid orders are cancelled after this
   int64_t complete_after_ms = 7LL * 24 * 3600 * 1000;  // delivered orders complete after this
   std::string sandbox_secret;  // the sandbox payment provider's signing key; empty: derived from the key
+  double circuity = 1.4;       // road km per great-circle km, for route planning
+  double road_speed_kmh = 30;  // average speed of delivery vehicles, for route planning
 };
 
 // Everything the request handlers share. Built once at start-up.

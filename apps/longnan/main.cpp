@@ -75,6 +75,10 @@ int main(int argc, char** argv) {
   serve->add_option("--auto-complete-days", auto_complete_days,
                     "delivered orders complete after this many days, closing the after-sales window (fractions allowed)")
       ->check(CLI::Range(0.00001, 365.0))->capture_default_str();
+  serve->add_option("--circuity", config.circuity, "road km per great-circle km when planning routes (mountain roads: about 1.4)")
+      ->check(CLI::Range(1.0, 5.0))->capture_default_str();
+  serve->add_option("--road-speed-kmh", config.road_speed_kmh, "average speed of delivery vehicles when planning routes")
+      ->check(CLI::Range(5.0, 120.0))->capture_default_str();
   serve->add_option("--sandbox-secret", config.sandbox_secret,
                     "key the sandbox payment provider signs its notifications with (default: derived from the key file)")
       ->envname("LONGNAN_SANDBOX_SECRET");
