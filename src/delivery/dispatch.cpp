@@ -59,8 +59,13 @@ struct WaveProblem {
   int64_t day_start = 0;
 };
 
-// Why no vehicle can serve `job` alone, or nullopt when one can.
-std::optional<std::string> unservable(const routing::Problem& problem, const routing::Job& job) {
+// Why no vehicle can serve `job` alone, or nullopt when one can: a code (for pages to
+// translate) and a sentence.
+struct Reason {
+  const char* code;
+  const char* text;
+};
+std::optional<Reason> unservable(const routing::Problem& problem, const routing::Job& job) {
   bool carried = false, cooled = false;
   for (const auto& vehicle : problem.vehicles) {
     if (job.needs_cold && !vehicle.cold) continue;
@@ -73,9 +78,9 @@ std::optional<std::string> unservable(const routing::Problem& problem, const rou
     const int64_t left = std::max(vehicle.shift_start, job.ready - problem.time(vehicle.start, job.location));
     if (begin <= job.due && back <= vehicle.shift_end && back - left <= vehicle.max_duration) return std::nullopt;
   }
-  if (!cooled) return "needs cold chain and the node has no vehicle with cooling";
-  if (!carried) return "heavier or bulkier than any vehicle of the node carries";
-  return "no vehicle reaches it within its window, the point's hours and the shifts";
+  if (!cooled) return Reason{"cold_chain", "needs cold chain and the node has no vehicle with cooling"};
+  if (!carried) return Reason{"too_big", "heavier or bulkier than any vehicle of the node carries"};
+  return Reason{"unreachable", "no vehicle reaches it within its window, the point's hours and the shifts"};
 }
 
 // Which tasks a wave's problem holds: the node's open tasks (planning; the vehicles of the
@@ -119,6 +124,13 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
                              .cold = row.integer(4) != 0,
                              .cost_per_km = row.integer(7),
                              .cost_per_hour = row.integer(8)};
+    // A van that drives a run of another wave that day leaves again once it is back.
+    auto back = session.query_one(
+        "SELECT MAX(r.returns_at) FROM runs r JOIN dispatch_waves w ON w.id = r.wave_id WHERE r.vehicle_id = :v "
+        "AND w.day_start = :d AND w.status = 'planned' AND w.id <> :w",
+        {row.integer(0), day_start, wave_id});
+    if (back && !back->is_null(0))
+      vehicle.shift_start = std::max(vehicle.shift_start, (back->integer(0) - day_start + 999) / 1000);
     if (vehicle.shift_end <= vehicle.shift_start) continue;  // its shift is over
     out.problem.vehicles.push_back(vehicle);
     out.vehicle_ids.push_back(row.integer(0));
@@ -183,11 +195,13 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
   for (size_t index = 0; index < out.problem.jobs.size(); ++index) {
     auto& job = out.problem.jobs[index];
     if (job.due < job.ready) {
-      out.unassigned.push_back({{"task_id", out.task_ids[index]}, {"reason", "its window is closed on this day"}});
+      out.unassigned.push_back({{"task_id", out.task_ids[index]},
+                                {"code", "window_closed"},
+                                {"reason", "its window is closed on this day"}});
       continue;
     }
     if (auto reason = unservable(out.problem, job)) {
-      out.unassigned.push_back({{"task_id", out.task_ids[index]}, {"reason", *reason}});
+      out.unassigned.push_back({{"task_id", out.task_ids[index]}, {"code", reason->code}, {"reason", reason->text}});
       continue;
     }
     servable.jobs.push_back(job);
@@ -378,18 +392,23 @@ bool Delivery::plan_next_wave() {
       result = routing::solve(built.problem, {.time_limit_s = static_cast<double>(wave->integer(6)) / 1000, .seed = 1});
     }
     for (int job : result.unassigned)
-      built.unassigned.push_back({{"task_id", built.task_ids[job]}, {"reason", "no room left in the node's vehicles"}});
-    if (auto violations = routing::check(built.problem, result.plan);
-        !violations.empty() && !built.problem.jobs.empty())
-      throw std::runtime_error("the planner's plan breaks a rule: " + violations[0].message);
+      built.unassigned.push_back(
+          {{"task_id", built.task_ids[job]}, {"code", "no_room"}, {"reason", "no room left in the node's vehicles"}});
+    // Every plan goes through the validator; only the jobs it could not place may be missing.
+    for (const auto& violation : routing::check(built.problem, result.plan)) {
+      const bool left_out =
+          violation.kind == routing::ViolationKind::kMissingJob &&
+          std::find(result.unassigned.begin(), result.unassigned.end(), violation.job) != result.unassigned.end();
+      if (!left_out) throw std::runtime_error("the planner's plan breaks a rule: " + violation.message);
+    }
     const int64_t finished = clock_.now_ms();
     database_.write([&](db::Session& session) {
       store_runs(session, wave_id, wave->integer(1), built, result.plan, finished);
       session.exec(
-          "UPDATE dispatch_waves SET status = 'planned', finished_at = :f, task_count = :n, unassigned_json = :u "
-          "WHERE id = :w",
-          {finished, static_cast<int64_t>(built.task_ids.size() + built.unassigned.size()),
-           boost::json::serialize(built.unassigned), wave_id});
+          "UPDATE dispatch_waves SET status = 'planned', finished_at = :f, task_count = :n + (SELECT COUNT(*) FROM "
+          "run_stops s JOIN runs r ON r.id = s.run_id WHERE r.wave_id = :w), unassigned_json = :u WHERE id = :w2",
+          {finished, static_cast<int64_t>(built.unassigned.size()), wave_id, boost::json::serialize(built.unassigned),
+           wave_id});
       update_totals(session, wave_id);
     });
     spdlog::info("dispatch wave {}: {} task(s) in {} run(s), {} left open", wave_id, built.task_ids.size(),

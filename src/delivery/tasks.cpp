@@ -134,9 +134,14 @@ http::Response Delivery::list_tasks(http::Request& request) {
   const core::Principal& caller = **principal;
   std::string where = " WHERE 1=1";
   std::vector<db::Value> params;
+  auto platform = http::query_integer(request, "platform_id", 1, INT64_MAX);
+  if (!platform) return http::error_response(request, platform.error());
   if (!caller.is_city_wide()) {
     where += " AND t.platform_id = :p";
     params.emplace_back(caller.platform_id.value_or(0));
+  } else if (*platform) {
+    where += " AND t.platform_id = :p";
+    params.emplace_back(**platform);
   }
   if (*status) {
     where += " AND t.status = :s";

@@ -445,5 +445,29 @@ for (const backend of BACKENDS) {
         assert.equal((await as.countyAdmin.get(`/api/v1/delivery/figures?${query}`)).status, query === 'platform_id=x' ? 400 : 422, query);
       assert.equal((await as.buyer.get('/api/v1/delivery/figures')).status, 403);
     });
+
+    test('a second wave that day sends a van out again only once it is back from its first run', async () => {
+      const first = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${plannedWave.id}`)).json;
+      const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      const started = await as.countyAdmin.post('/api/v1/dispatch/waves', { node_id: park.id, day: waveDay, time_limit_s: 1 });
+      assert.equal(started.status, 202, started.text);
+      const wave = await until(async () => {
+        const answer = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${started.json.id}`)).json;
+        assert.notEqual(answer.status, 'failed', answer.error);
+        return answer.status === 'planned' && answer;
+      }, 'the second wave', 20000);
+      // The stop that failed in the first wave is open again, so this wave has it.
+      const planned = wave.runs.flatMap((run) => run.stops.map((stop) => stop.task_id));
+      assert.equal(wave.task_count, planned.length + wave.unassigned.length);
+      assert.ok(wave.task_count >= 1);
+      for (const left of wave.unassigned) assert.match(left.code, /^(window_closed|cold_chain|too_big|unreachable|no_room)$/);
+      for (const run of wave.runs) {
+        const earlier = first.runs.find((r) => r.vehicle.id === run.vehicle.id);
+        if (earlier) assert.ok(run.departs_at >= earlier.returns_at, `${run.vehicle.plate} leaves again after it is back`);
+      }
+      // The city narrows the tasks to one county.
+      const city = (await as.cityAdmin.get(`/api/v1/delivery-tasks?platform_id=${park.platform_id}&page_size=100`)).json.items;
+      assert.ok(city.length > 0 && city.every((t) => t.platform_id === park.platform_id));
+    });
   });
 }
