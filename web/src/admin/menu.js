@@ -6,7 +6,11 @@ import {
   Discount,
   Document,
   House,
+  Box,
+  Guide,
   List,
+  MapLocation,
+  Position,
   RefreshLeft,
   Shop,
   ShoppingCart,
@@ -47,7 +51,34 @@ export const kMenuPages = [
   { name: 'commission', label: 'admin.menu.commission', icon: Discount, roles: ['county_admin', 'city_admin'] },
   { name: 'users', label: 'admin.menu.users', icon: Avatar, roles: ['county_admin', 'city_admin'] },
   { name: 'audit-log', label: 'admin.menu.auditLog', icon: Document, roles: kAdmins },
+  // 配送 (src/delivery): the county's logistics network, fleet, tasks and dispatch waves, for
+  // the offices that change them. Pages with a `group` are shown together under its label.
+  ...[
+    { name: 'logistics-nodes', label: 'admin.menu.logisticsNodes', icon: MapLocation },
+    { name: 'vehicles', label: 'admin.menu.vehicles', icon: Van },
+    { name: 'delivery-tasks', label: 'admin.menu.deliveryTasks', icon: Box },
+    { name: 'dispatch', label: 'admin.menu.dispatch', icon: Guide },
+  ].map((page) => ({ ...page, group: 'delivery', roles: ['county_admin', 'city_admin'] })),
 ]
+
+// The labels of the menu's groups, by name.
+export const kMenuGroups = { delivery: { label: 'admin.menu.delivery', icon: Position } }
+
+// The menu as shown: pages without a group as they come, and each group once, where its
+// first page would be, holding its pages.
+export function menuEntriesFor(role) {
+  const entries = []
+  for (const page of menuPagesFor(role)) {
+    if (!page.group) {
+      entries.push(page)
+      continue
+    }
+    let group = entries.find((entry) => entry.pages && entry.name === page.group)
+    if (!group) entries.push((group = { name: page.group, ...kMenuGroups[page.group], pages: [] }))
+    group.pages.push(page)
+  }
+  return entries
+}
 
 export function menuPagesFor(role) {
   return kMenuPages.filter((page) => page.roles.includes(role))

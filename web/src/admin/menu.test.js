@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mayOpen, menuPagesFor } from './menu.js'
+import { mayOpen, menuEntriesFor, menuPagesFor } from './menu.js'
 
 describe('the ledger pages', () => {
   it('offer the statement to everyone with a part of the ledger', () => {
@@ -37,5 +37,31 @@ describe('the after-sales, freight and sale pages', () => {
       expect(mayOpen(page, 'county_admin')).toBe(true)
       for (const role of ['supplier', 'courier', 'auditor', 'buyer']) expect(mayOpen(page, role)).toBe(false)
     }
+  })
+})
+
+describe('the delivery pages', () => {
+  const kDelivery = ['logistics-nodes', 'vehicles', 'delivery-tasks', 'dispatch']
+
+  it('offer the network, fleet, tasks and dispatch to the county and the city', () => {
+    for (const page of kDelivery) {
+      expect(mayOpen(page, 'county_admin')).toBe(true)
+      expect(mayOpen(page, 'city_admin')).toBe(true)
+      for (const role of ['store_keeper', 'supplier', 'courier', 'auditor', 'buyer'])
+        expect(mayOpen(page, role)).toBe(false)
+    }
+  })
+
+  it('show them together under 配送, where the first of them would be', () => {
+    const entries = menuEntriesFor('county_admin')
+    const groups = entries.filter((entry) => entry.pages)
+    expect(groups.map((group) => [group.name, group.label])).toEqual([['delivery', 'admin.menu.delivery']])
+    expect(groups[0].pages.map((page) => page.name)).toEqual(kDelivery)
+    expect(entries.filter((entry) => !entry.pages).map((entry) => entry.name)).toEqual(
+      menuPagesFor('county_admin')
+        .filter((page) => !page.group)
+        .map((page) => page.name),
+    )
+    expect(menuEntriesFor('supplier').every((entry) => !entry.pages)).toBe(true)
   })
 })

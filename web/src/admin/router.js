@@ -120,6 +120,31 @@ export const router = createRouter({
           meta: { page: 'commission' },
         },
         { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { page: 'users' } },
+        // 配送: the county's logistics network, fleet, delivery tasks and dispatch waves.
+        {
+          path: 'logistics-nodes',
+          name: 'logistics-nodes',
+          component: () => import('./pages/LogisticsNodesPage.vue'),
+          meta: { page: 'logistics-nodes' },
+        },
+        {
+          path: 'vehicles',
+          name: 'vehicles',
+          component: () => import('./pages/VehiclesPage.vue'),
+          meta: { page: 'vehicles' },
+        },
+        {
+          path: 'delivery-tasks',
+          name: 'delivery-tasks',
+          component: () => import('./pages/DeliveryTasksPage.vue'),
+          meta: { page: 'delivery-tasks' },
+        },
+        {
+          path: 'dispatch',
+          name: 'dispatch',
+          component: () => import('./pages/DispatchPage.vue'),
+          meta: { page: 'dispatch' },
+        },
         {
           path: 'audit-log',
           name: 'audit-log',

@@ -7,7 +7,7 @@ let csrfToken = ''
 let unauthorizedHandler = () => {}
 
 export class ApiError extends Error {
-  constructor(status, { code = 'http_error', message, field = '', rows = [] } = {}) {
+  constructor(status, { code = 'http_error', message, field = '', rows = [], violations = [] } = {}) {
     super(message || `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status
@@ -16,6 +16,9 @@ export class ApiError extends Error {
     this.field = field
     // Rejected imports: every row at fault, as {row, field, message} (the header is row 1).
     this.rows = rows
+    // A refused dispatch plan (plan_violations): every violation, as {kind, message,
+    // vehicle_id, task_id}.
+    this.violations = violations
   }
 }
 

@@ -64,6 +64,20 @@ describe('api.patch', () => {
     expect(fetch.mock.calls[0][1]).toMatchObject({ method: 'PATCH', body: '{"phone":"1"}' })
     expect(failure.field).toBe('phone')
     expect(failure.rows).toEqual([])
+    expect(failure.violations).toEqual([])
+  })
+})
+
+describe('api.put', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('hands over every violation of a refused dispatch plan', async () => {
+    const violations = [{ kind: 'capacity', message: 'over capacity', vehicle_id: 3, task_id: 9 }]
+    const error = { code: 'plan_violations', message: 'over capacity', field: 'runs', violations }
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(422, { error })))
+    const failure = await api.put('/dispatch/waves/1/plan', { runs: [] }).catch((caught) => caught)
+    expect(failure.code).toBe('plan_violations')
+    expect(failure.violations).toEqual(violations)
   })
 })
 

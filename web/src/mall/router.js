@@ -78,6 +78,9 @@ export const router = createRouter({
       component: () => import('./pages/AddressFormPage.vue'),
       meta: { login: true },
     },
+    // The couriers' page (src/driver/): the mall's entry serves it, since every path outside
+    // /admin falls back to index.html.
+    { path: '/driver', name: 'driver', component: () => import('../driver/DriverPage.vue'), meta: { login: true } },
     { path: '/:unknown(.*)*', redirect: { name: 'home' } },
   ],
   scrollBehavior: (to, from, savedPosition) => savedPosition ?? { top: 0 },
