@@ -8,6 +8,11 @@ export function tomorrowInShanghai() {
   return new Date(Date.now() + 8 * 3_600_000 + 24 * 3_600_000).toISOString().slice(0, 10)
 }
 
+// Today in Shanghai, the day the console's delivery pages start on.
+export function todayInShanghai() {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
+}
+
 // HH:MM in Shanghai, as the console and the driver's page show arrivals.
 export function clock(ms) {
   return new Intl.DateTimeFormat('en-GB', {

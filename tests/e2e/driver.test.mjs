@@ -4,7 +4,9 @@
 // in order with arrival, recipient, phone and navigation links; picks both up; records one
 // as not delivered (拒收, with a note: the task is open again for the next wave); and hands
 // the other over with the buyer's 6-digit code, after a wrong one is refused. The order is
-// delivered, and the task follows.
+// delivered, and the task follows. Then the buyer, in the mall, sees the delivered order as
+// 已送达 both in its delivery card and in its status, and the refused one as 未送达 with the
+// reason (拒收 and the driver's note) while it waits for another van.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { clock, paidVillageOrders, tomorrowInShanghai, until } from './delivery_support.mjs'
@@ -154,5 +156,49 @@ test('the courier picks up, fails one stop with a reason and delivers the other 
         ),
       'the task delivered with its order',
     )
+  })
+  // The buyer's order pages, in the mall: what the delivery card and the status say.
+  await withBrowser(t, kPhone, async (page) => {
+    await page.goto(`${baseUrl}/login?redirect=${encodeURIComponent(`/me/orders/${delivered.order.id}`)}`)
+    await page.locator('[data-test=login-phone] input').fill(kAccounts.buyer)
+    await page.locator('[data-test=login-password] input').fill(kPassword)
+    const asked = page.waitForResponse((response) =>
+      isApiCall(response, 'GET', `/orders/${delivered.order.id}/delivery`),
+    )
+    await page.locator('[data-test=login-submit]').click()
+    await page.waitForURL((url) => url.pathname === `/me/orders/${delivered.order.id}`)
+    assert.equal((await asked).status(), 200)
+    const card = page.locator(`[data-test=order-tracking][data-task-id="${delivered.task.id}"][data-status=delivered]`)
+    await card.waitFor()
+    assert.equal((await card.locator('[data-test=order-tracking-stage]').innerText()).trim(), '已送达')
+    assert.equal(
+      (await card.locator('[data-test=order-tracking-point]').innerText()).includes(delivered.point.name),
+      true,
+    )
+    // Neither an arrival nor a van once the goods are handed over.
+    assert.equal(await card.locator('[data-test=order-tracking-eta], [data-test=order-tracking-plate]').count(), 0)
+    await page.locator('[data-test=order-detail][data-status=delivered]').waitFor()
+    assert.equal((await page.locator('[data-test=order-status-name]').innerText()).trim(), '已送达')
+
+    // The refused order: open again for the next wave, not delivered for the buyer.
+    const refusedAsked = page.waitForResponse((response) =>
+      isApiCall(response, 'GET', `/orders/${refused.order.id}/delivery`),
+    )
+    await page.goto(`${baseUrl}/me/orders/${refused.order.id}`)
+    assert.equal((await refusedAsked).status(), 200)
+    const refusedCard = page.locator(`[data-test=order-tracking][data-task-id="${refused.task.id}"]`)
+    await refusedCard.waitFor()
+    assert.equal(await refusedCard.getAttribute('data-status'), 'open')
+    assert.equal(await refusedCard.getAttribute('data-stage'), 'failed')
+    assert.equal((await refusedCard.locator('[data-test=order-tracking-stage]').innerText()).trim(), '未送达')
+    assert.match(await refusedCard.locator('[data-test=order-tracking-reason]').innerText(), /原因：拒收：买家说不要了/)
+    assert.match(
+      await refusedCard.locator('[data-test=order-tracking-point]').innerText(),
+      new RegExp(refused.point.name),
+    )
+    // Its order is still on its way (shipped), not delivered.
+    const refusedOrder = await buyer.get(`/orders/${refused.order.id}`)
+    await page.locator(`[data-test=order-detail][data-status=${refusedOrder.status}]`).waitFor()
+    assert.notEqual(refusedOrder.status, 'delivered')
   })
 })

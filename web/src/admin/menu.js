@@ -7,6 +7,8 @@ import {
   Document,
   House,
   Box,
+  Calendar,
+  DataAnalysis,
   Guide,
   List,
   MapLocation,
@@ -52,13 +54,29 @@ export const kMenuPages = [
   { name: 'users', label: 'admin.menu.users', icon: Avatar, roles: ['county_admin', 'city_admin'] },
   { name: 'audit-log', label: 'admin.menu.auditLog', icon: Document, roles: kAdmins },
   // 配送 (src/delivery): the county's logistics network, fleet, tasks and dispatch waves, for
-  // the offices that change them. Pages with a `group` are shown together under its label.
+  // the offices that change them; what arrives at a point today, for its village agent (the
+  // store keeper) and the county; the county's figures, for the offices that report them.
+  // Pages with a `group` are shown together under its label.
   ...[
     { name: 'logistics-nodes', label: 'admin.menu.logisticsNodes', icon: MapLocation },
     { name: 'vehicles', label: 'admin.menu.vehicles', icon: Van },
     { name: 'delivery-tasks', label: 'admin.menu.deliveryTasks', icon: Box },
     { name: 'dispatch', label: 'admin.menu.dispatch', icon: Guide },
   ].map((page) => ({ ...page, group: 'delivery', roles: ['county_admin', 'city_admin'] })),
+  {
+    name: 'arrivals',
+    label: 'admin.menu.arrivals',
+    icon: Calendar,
+    group: 'delivery',
+    roles: ['store_keeper', 'county_admin'],
+  },
+  {
+    name: 'delivery-figures',
+    label: 'admin.menu.deliveryFigures',
+    icon: DataAnalysis,
+    group: 'delivery',
+    roles: kAdmins,
+  },
 ]
 
 // The labels of the menu's groups, by name.

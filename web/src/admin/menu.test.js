@@ -52,16 +52,36 @@ describe('the delivery pages', () => {
     }
   })
 
+  it('offer a point’s arrivals to its village agent and the county', () => {
+    expect(mayOpen('arrivals', 'store_keeper')).toBe(true)
+    expect(mayOpen('arrivals', 'county_admin')).toBe(true)
+    for (const role of ['city_admin', 'auditor', 'supplier', 'courier', 'buyer'])
+      expect(mayOpen('arrivals', role)).toBe(false)
+  })
+
+  it('offer the figures to the offices that report them', () => {
+    for (const role of ['county_admin', 'city_admin', 'auditor']) expect(mayOpen('delivery-figures', role)).toBe(true)
+    for (const role of ['store_keeper', 'supplier', 'courier', 'buyer'])
+      expect(mayOpen('delivery-figures', role)).toBe(false)
+  })
+
   it('show them together under 配送, where the first of them would be', () => {
     const entries = menuEntriesFor('county_admin')
     const groups = entries.filter((entry) => entry.pages)
     expect(groups.map((group) => [group.name, group.label])).toEqual([['delivery', 'admin.menu.delivery']])
-    expect(groups[0].pages.map((page) => page.name)).toEqual(kDelivery)
+    expect(groups[0].pages.map((page) => page.name)).toEqual([...kDelivery, 'arrivals', 'delivery-figures'])
     expect(entries.filter((entry) => !entry.pages).map((entry) => entry.name)).toEqual(
       menuPagesFor('county_admin')
         .filter((page) => !page.group)
         .map((page) => page.name),
     )
     expect(menuEntriesFor('supplier').every((entry) => !entry.pages)).toBe(true)
+  })
+
+  it('give the store keeper and the auditor a 配送 group of their own pages', () => {
+    const group = (role) => menuEntriesFor(role).find((entry) => entry.pages)
+    expect(group('store_keeper').pages.map((page) => page.name)).toEqual(['arrivals'])
+    expect(group('auditor').pages.map((page) => page.name)).toEqual(['delivery-figures'])
+    expect(group('city_admin').pages.map((page) => page.name)).toEqual([...kDelivery, 'delivery-figures'])
   })
 })

@@ -120,7 +120,8 @@ export const router = createRouter({
           meta: { page: 'commission' },
         },
         { path: 'users', name: 'users', component: () => import('./pages/UsersPage.vue'), meta: { page: 'users' } },
-        // 配送: the county's logistics network, fleet, delivery tasks and dispatch waves.
+        // 配送: the county's logistics network, fleet, delivery tasks and dispatch waves, a
+        // point's arrivals and the county's figures.
         {
           path: 'logistics-nodes',
           name: 'logistics-nodes',
@@ -144,6 +145,18 @@ export const router = createRouter({
           name: 'dispatch',
           component: () => import('./pages/DispatchPage.vue'),
           meta: { page: 'dispatch' },
+        },
+        {
+          path: 'arrivals',
+          name: 'arrivals',
+          component: () => import('./pages/ArrivalsPage.vue'),
+          meta: { page: 'arrivals' },
+        },
+        {
+          path: 'delivery-figures',
+          name: 'delivery-figures',
+          component: () => import('./pages/DeliveryFiguresPage.vue'),
+          meta: { page: 'delivery-figures' },
         },
         {
           path: 'audit-log',

@@ -13,6 +13,8 @@ export const kTaskStatuses = ['open', 'planned', 'picked_up', 'delivered', 'fail
 export const kDispatchTiers = ['park', 'station']
 // Why a driver could not hand over (POST /driver/tasks/{id}/fail).
 export const kFailReasons = ['nobody_home', 'refused', 'damaged']
+// Why the planner left a task out of a wave (the `code` of a wave's `unassigned` entries).
+export const kUnassignedCodes = ['window_closed', 'cold_chain', 'too_big', 'unreachable', 'no_room']
 // A wave is being planned while it is in one of these.
 export const kWaveBusy = ['queued', 'solving']
 
@@ -164,4 +166,12 @@ export function splitFailReason(text) {
   const reason = kFailReasons.find((key) => value === key || value.startsWith(`${key}: `))
   if (!reason) return { reason: '', note: value }
   return { reason, note: value.slice(reason.length + 2) }
+}
+
+// Why a task was left out of a wave, in words: the code translated (`t` of
+// `admin.dispatch.unassignedCode.<code>`), or the server's English reason for a code this
+// page does not know yet.
+export function unassignedReason(entry, t) {
+  if (kUnassignedCodes.includes(entry?.code)) return t(`admin.dispatch.unassignedCode.${entry.code}`)
+  return entry?.reason ?? ''
 }

@@ -14,6 +14,7 @@ import {
   runPolyline,
   shanghaiDay,
   splitFailReason,
+  unassignedReason,
   violationsByTask,
 } from './dispatch.js'
 
@@ -168,5 +169,21 @@ describe('why a task was not delivered', () => {
     expect(splitFailReason('refused')).toEqual({ reason: 'refused', note: '' })
     expect(splitFailReason('the road is closed')).toEqual({ reason: '', note: 'the road is closed' })
     expect(splitFailReason(null)).toEqual({ reason: '', note: '' })
+  })
+})
+
+describe('why a task was left out of a wave', () => {
+  const t = (key) => `«${key}»`
+
+  it('translates the codes it knows and falls back to the server’s reason', () => {
+    for (const code of ['window_closed', 'cold_chain', 'too_big', 'unreachable', 'no_room'])
+      expect(unassignedReason({ task_id: 1, code, reason: 'english' }, t)).toBe(
+        `«admin.dispatch.unassignedCode.${code}»`,
+      )
+    expect(unassignedReason({ task_id: 1, code: 'new_code', reason: 'a reason of a newer server' }, t)).toBe(
+      'a reason of a newer server',
+    )
+    expect(unassignedReason({ task_id: 1, reason: 'no code at all' }, t)).toBe('no code at all')
+    expect(unassignedReason({ task_id: 1 }, t)).toBe('')
   })
 })
