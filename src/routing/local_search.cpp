@@ -2,6 +2,7 @@
 // distance bound where it is exact (uniform fleets), then the O(1) evaluation of the new
 // routes from prefix/tail segments (cost and feasibility), then apply when it improves.
 #include <algorithm>
+#include <array>
 
 #include "routing/search.h"
 
@@ -10,6 +11,26 @@ namespace {
 
 constexpr int kMaxSegment = 3;   // longest chain moved by relocate (or-opt)
 constexpr int kMaxExchange = 2;  // longest chain swapped by cross-exchange
+
+// The cheapest places, by distance added, to insert one job into one route. Three suffice
+// for SWAP* (Vidal 2022): removing the route's other job spoils at most the two positions
+// next to it, so the best position in the route without it is one of these or its place.
+struct ThreeBest {
+  struct Entry {
+    int64_t cost = 0;
+    int position = -1;  // insert before route.jobs[position]
+  };
+  std::array<Entry, 3> entries;
+  int count = 0;
+
+  void add(int64_t cost, int position) {
+    int at = std::min(count, 2);
+    if (count == 3 && cost >= entries[2].cost) return;
+    for (; at > 0 && entries[at - 1].cost > cost; --at) entries[at] = entries[at - 1];
+    entries[at] = {cost, position};
+    count = std::min(count + 1, 3);
+  }
+};
 
 class LocalSearch {
  public:
@@ -61,6 +82,11 @@ class LocalSearch {
   bool try_swap_within(int u, int v);
   bool try_two_opt_star(int u, int v);
   bool try_empty_vehicle(int u);
+  bool try_swap_star(int r1, int r2);
+  bool swap_star_pass();
+  void three_best(const SearchRoute& route, int job, ThreeBest& out) const;
+  int64_t distance_without(const SearchRoute& route, const ThreeBest& best, int job, int removed) const;
+  int64_t exact_without(const SearchRoute& route, const ThreeBest& best, int job, int removed, int& position) const;
   void commit(int route_index, std::vector<int> jobs);
 
   const SearchContext& context_;
@@ -69,6 +95,12 @@ class LocalSearch {
   Clock::time_point deadline_;
   Solution& solution_;
   int64_t moves_ = 1;
+  // SWAP* bookkeeping: per pair of routes (r1 * vehicles + r2, r1 < r2) the move counter
+  // when last tested, and scratch per job of the two routes.
+  std::vector<int64_t> pair_tested_;
+  std::vector<ThreeBest> into_one_, into_two_;
+  std::vector<int64_t> removal_one_, removal_two_;
+  std::vector<char> linked_;
 };
 
 void LocalSearch::commit(int route_index, std::vector<int> jobs) {
@@ -294,6 +326,161 @@ bool LocalSearch::try_empty_vehicle(int u) {
   return false;
 }
 
+void LocalSearch::three_best(const SearchRoute& route, int job, ThreeBest& out) const {
+  out.count = 0;
+  for (int position = 0; position <= route.size(); ++position) {
+    const int a = location_before(route, position), b = location_at(route, position);
+    out.add(d(a, loc(job)) + d(loc(job), b) - d(a, b), position);
+  }
+}
+
+// Distance added by inserting `job` into `route` without its job at `removed`, at the best
+// of the cached positions or in the removed job's place.
+int64_t LocalSearch::distance_without(const SearchRoute& route, const ThreeBest& best, int job, int removed) const {
+  const int a = location_before(route, removed), b = location_at(route, removed + 1);
+  int64_t out = d(a, loc(job)) + d(loc(job), b) - d(a, b);
+  for (int at = 0; at < best.count; ++at) {
+    const ThreeBest::Entry& entry = best.entries[at];
+    if (entry.position != removed && entry.position != removed + 1) out = std::min(out, entry.cost);
+  }
+  return out;
+}
+
+// Cost of `route` with its job at `removed` replaced by `job` at the best of the same
+// candidate positions, evaluated exactly (windows, duration, capacity); -1 when none is
+// feasible. `position` receives where `job` goes, in the original route's indexing.
+int64_t LocalSearch::exact_without(const SearchRoute& route, const ThreeBest& best, int job, int removed,
+                                   int& position) const {
+  const Segment& inserted = context_.job_segment[job];
+  int64_t out = cost_of(route.vehicle, concat(problem_, route.prefix[removed], inserted, route.tail[removed + 1]));
+  position = removed;
+  for (int at = 0; at < best.count; ++at) {
+    const int candidate = best.entries[at].position;
+    if (candidate == removed || candidate == removed + 1) continue;
+    Segment middle;
+    if (candidate < removed) {
+      middle = concat(problem_, route.prefix[candidate], inserted);
+      for (int next = candidate; next < removed; ++next)
+        middle = concat(problem_, middle, context_.job_segment[route.jobs[next]]);
+    } else {
+      middle = route.prefix[removed];
+      for (int next = removed + 1; next < candidate; ++next)
+        middle = concat(problem_, middle, context_.job_segment[route.jobs[next]]);
+      middle = concat(problem_, middle, inserted);
+    }
+    const int64_t cost =
+        cost_of(route.vehicle, concat(problem_, middle, route.tail[candidate < removed ? removed + 1 : candidate]));
+    if (cost >= 0 && (out < 0 || cost < out)) {
+      out = cost;
+      position = candidate;
+    }
+  }
+  return out;
+}
+
+// SWAP* (Vidal 2022): exchanges u of one route with v of the other, each going to its best
+// place in the other route rather than to the other's place. The distance estimate from
+// the cached positions is exact when only distance costs (uniform fleets), so it prunes
+// without losing moves there; elsewhere it is a filter. Pairs that pass are evaluated
+// exactly with the segments at the same candidate positions, since time windows make the
+// distance ranking only a guide. Applies the best improving exchange of the two routes.
+bool LocalSearch::try_swap_star(int r1, int r2) {
+  const SearchRoute& one = solution_.routes[r1];
+  const SearchRoute& two = solution_.routes[r2];
+  into_one_.resize(two.size());
+  into_two_.resize(one.size());
+  removal_one_.resize(one.size());
+  removal_two_.resize(two.size());
+  for (int i = 0; i < one.size(); ++i) {
+    const int u = one.jobs[i], a = location_before(one, i), b = location_at(one, i + 1);
+    removal_one_[i] = d(a, loc(u)) + d(loc(u), b) - d(a, b);
+    into_two_[i].count = 0;
+    if (context_.compatible(two.vehicle, u)) three_best(two, u, into_two_[i]);
+  }
+  for (int j = 0; j < two.size(); ++j) {
+    const int v = two.jobs[j], a = location_before(two, j), b = location_at(two, j + 1);
+    removal_two_[j] = d(a, loc(v)) + d(loc(v), b) - d(a, b);
+    into_one_[j].count = 0;
+    if (context_.compatible(one.vehicle, v)) three_best(one, v, into_one_[j]);
+  }
+  // Distance weights of the two vehicles; with none the distance ranking still guides.
+  int64_t weight_one = context_.weights[one.vehicle].per_distance;
+  int64_t weight_two = context_.weights[two.vehicle].per_distance;
+  if (weight_one == 0 && weight_two == 0) weight_one = weight_two = 1;
+  const Vehicle& vehicle_one = problem_.vehicles[one.vehicle];
+  const Vehicle& vehicle_two = problem_.vehicles[two.vehicle];
+  int64_t best_change = 0;
+  int best_i = -1, best_j = -1, best_into_one = -1, best_into_two = -1;
+  for (int i = 0; i < one.size(); ++i) {
+    if (into_two_[i].count == 0) continue;
+    const int u = one.jobs[i];
+    const Load& load_u = context_.job_segment[u].load;
+    for (int j = 0; j < two.size(); ++j) {
+      if (into_one_[j].count == 0) continue;
+      const int v = two.jobs[j];
+      const Load& load_v = context_.job_segment[v].load;
+      bool fits = true;
+      for (int dim = 0; dim < kLoadDimensions; ++dim)
+        fits = fits && one.load()[dim] - load_u[dim] + load_v[dim] <= vehicle_one.capacity[dim] &&
+               two.load()[dim] - load_v[dim] + load_u[dim] <= vehicle_two.capacity[dim];
+      if (!fits) continue;
+      const int64_t estimate = weight_one * (distance_without(one, into_one_[j], v, i) - removal_one_[i]) +
+                               weight_two * (distance_without(two, into_two_[i], u, j) - removal_two_[j]);
+      if (estimate >= 0) continue;
+      int into_one = -1, into_two = -1;
+      const int64_t new_one = exact_without(one, into_one_[j], v, i, into_one);
+      if (new_one < 0) continue;
+      const int64_t new_two = exact_without(two, into_two_[i], u, j, into_two);
+      if (new_two < 0) continue;
+      const int64_t change = new_one + new_two - one.cost - two.cost;
+      if (change >= best_change) continue;
+      best_change = change;
+      best_i = i, best_j = j, best_into_one = into_one, best_into_two = into_two;
+    }
+  }
+  if (best_i < 0) return false;
+  // Positions are in the original routes' indexing: past the removed job they shift by one.
+  auto exchanged = [](const std::vector<int>& jobs, int removed, int job, int position) {
+    std::vector<int> out = jobs;
+    out.erase(out.begin() + removed);
+    out.insert(out.begin() + (position > removed ? position - 1 : position), job);
+    return out;
+  };
+  std::vector<int> jobs_one = exchanged(one.jobs, best_i, two.jobs[best_j], best_into_one);
+  std::vector<int> jobs_two = exchanged(two.jobs, best_j, one.jobs[best_i], best_into_two);
+  ++moves_;
+  commit(r1, std::move(jobs_one));
+  commit(r2, std::move(jobs_two));
+  return true;
+}
+
+// SWAP* over the pairs of routes that some job of one has a granular neighbour in, each
+// pair again only once one of its routes changed. Run at a local optimum of the cheaper
+// moves, as it costs a pass over every job pair of the two routes.
+bool LocalSearch::swap_star_pass() {
+  const int routes = context_.num_vehicles;
+  if (pair_tested_.empty()) pair_tested_.assign(static_cast<size_t>(routes) * routes, -1);
+  linked_.assign(routes, 0);
+  bool improved = false;
+  for (int r1 = 0; r1 < routes; ++r1) {
+    if (solution_.routes[r1].jobs.empty()) continue;
+    std::fill(linked_.begin(), linked_.end(), 0);
+    for (int u : solution_.routes[r1].jobs)
+      for (int v : context_.neighbours[u])
+        if (solution_.route_of[v] >= 0) linked_[solution_.route_of[v]] = 1;
+    for (int r2 = 0; r2 < routes; ++r2) {
+      if (!linked_[r2] || r2 == r1 || solution_.routes[r1].jobs.empty()) continue;
+      if (Clock::now() >= deadline_) return improved;
+      const int low = std::min(r1, r2), high = std::max(r1, r2);
+      int64_t& tested = pair_tested_[static_cast<size_t>(low) * routes + high];
+      if (std::max(solution_.routes[r1].modified, solution_.routes[r2].modified) <= tested) continue;
+      tested = moves_;
+      if (try_swap_star(r1, r2)) improved = true;
+    }
+  }
+  return improved;
+}
+
 void LocalSearch::run() {
   std::vector<int> order;
   for (int job = 0; job < context_.num_jobs; ++job)
@@ -325,6 +512,7 @@ void LocalSearch::run() {
       }
       if (solution_.routes[solution_.route_of[u]].modified > tested && try_empty_vehicle(u)) improved = true;
     }
+    if (!improved) improved = swap_star_pass();
   }
   recompute_cost(context_, solution_);
 }

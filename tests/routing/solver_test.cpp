@@ -7,6 +7,7 @@
 
 #include "fixtures.h"
 #include "routing/routing.h"
+#include "routing/search.h"
 
 namespace longnan::routing {
 namespace {
@@ -219,6 +220,35 @@ TEST(Solver, RespectsTimeWindowsOnAHandMadeProblem) {
   const auto result = solve(problem, {.time_limit_s = 1, .max_iterations = 300});
   ASSERT_TRUE(check(problem, result.plan).empty()) << describe(check(problem, result.plan));
   EXPECT_EQ(used_vehicles(result.plan), 2);
+}
+
+// Two full routes (capacity 4, four jobs each) that relocate, swap, cross-exchange, 2-opt*
+// and or-opt cannot improve — the start is where the local search stopped without SWAP*
+// — but exchanging job 6 of the first with job 3 of the second, each to its best place
+// in the other route rather than to the other's place, does.
+TEST(LocalSearch, SwapStarImprovesWhereInPlaceExchangesCannot) {
+  Problem problem = testing::planar_problem(
+      {{0, 0}, {200, -900}, {-300, -500}, {400, -700}, {500, 700}, {700, -500}, {-100, 200}, {-100, -600}, {-300, 0}},
+      2);
+  for (Job& job : problem.jobs) job.demand = {1, 0};
+  for (Vehicle& vehicle : problem.vehicles) vehicle.capacity = {4, kUnlimited};
+  const SearchContext context(problem);
+  Solution solution = empty_solution(context);
+  solution.routes[0].jobs = {6, 0, 2, 4};
+  solution.routes[1].jobs = {3, 5, 7, 1};
+  solution.unassigned.clear();
+  update_route(context, solution, 0);
+  update_route(context, solution, 1);
+  recompute_cost(context, solution);
+  const int64_t start_cost = solution.cost;
+  Rng rng(1);
+  local_search(context, rng, Clock::now() + std::chrono::seconds(10), solution);
+  EXPECT_LT(solution.cost, start_cost);
+  const Plan plan = to_plan(solution);
+  ASSERT_TRUE(check(problem, plan).empty()) << describe(check(problem, plan));
+  EXPECT_EQ(solution.cost, plan_cost(problem, plan));
+  EXPECT_EQ(solution.route_of[6], 1);
+  EXPECT_EQ(solution.route_of[3], 0);
 }
 
 TEST(Solver, HandlesAnEmptyProblem) {
