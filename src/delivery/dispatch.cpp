@@ -362,6 +362,12 @@ constexpr std::string_view kWaveProblemSelect =
 
 bool Delivery::plan_next_wave() {
   const int64_t now = clock_.now_ms();
+  // Most of the time nothing waits: look on a read connection, leaving the writer alone.
+  bool waiting = false;
+  database_.with_session([&](db::Session& session) {
+    waiting = session.scalar("SELECT COUNT(*) FROM dispatch_waves WHERE status IN ('queued', 'solving')") > 0;
+  });
+  if (!waiting) return false;
   std::optional<db::Row> wave;
   database_.write([&](db::Session& session) {
     // A wave left 'solving' by a server that stopped is taken over after its limit and a minute.
