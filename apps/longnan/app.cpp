@@ -63,6 +63,17 @@ core::FieldCipher open_cipher(const Config& config, db::Database& database) {
 }
 }  // namespace
 
+namespace {
+// The road distance matrix of the configuration, read once at start; a bad file stops the
+// server with one line naming the file and the line.
+std::shared_ptr<const delivery::DistanceMatrix> distance_matrix(const Config& config) {
+  if (config.distance_matrix.empty()) return nullptr;
+  auto matrix = delivery::read_distance_matrix(config.distance_matrix);
+  if (!matrix) throw std::runtime_error(matrix.error().message);
+  return std::make_shared<const delivery::DistanceMatrix>(std::move(*matrix));
+}
+}  // namespace
+
 App::App(const Config& config)
     : database_((prepare_storage(config), db::Database::open(config.db_url, config.pool_size))),
       cipher_(open_cipher(config, *database_)),
@@ -91,7 +102,8 @@ App::App(const Config& config)
                                                                              : config.sandbox_secret});
   modules_->orders->register_routes(router_);
   modules_->delivery = std::make_unique<delivery::Delivery>(
-      *database_, clock_, cipher_, delivery::Options{.circuity = config.circuity, .road_speed_kmh = config.road_speed_kmh});
+      *database_, clock_, cipher_,
+      delivery::Options{.circuity = config.circuity, .road_speed_kmh = config.road_speed_kmh, .matrix = distance_matrix(config)});
   modules_->delivery->register_routes(router_);
   audit::register_routes(router_, *database_);
 

@@ -26,6 +26,7 @@ struct Config {
   std::string sandbox_secret;  // the sandbox payment provider's signing key; empty: derived from the key
   double circuity = 1.4;       // road km per great-circle km, for route planning
   double road_speed_kmh = 30;  // average speed of delivery vehicles, for route planning
+  std::string distance_matrix;  // CSV of road distances and times between nodes; empty: estimates only
 };
 
 // Everything the request handlers share. Built once at start-up.

@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 5.0))->capture_default_str();
   serve->add_option("--road-speed-kmh", config.road_speed_kmh, "average speed of delivery vehicles when planning routes")
       ->check(CLI::Range(5.0, 120.0))->capture_default_str();
+  serve->add_option("--distance-matrix", config.distance_matrix,
+                    "CSV of road distances and times between logistics nodes (from_node_id,to_node_id,distance_m,"
+                    "duration_s) that replace the estimates when planning routes")
+      ->check(CLI::ExistingFile);
   serve->add_option("--sandbox-secret", config.sandbox_secret,
                     "key the sandbox payment provider signs its notifications with (default: derived from the key file)")
       ->envname("LONGNAN_SANDBOX_SECRET");

@@ -14,8 +14,12 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -29,10 +33,18 @@ namespace longnan::delivery {
 // boundary; and three vehicles per county (one with cooling). Returns the nodes made.
 int create_demo_network(db::Session& session, int64_t now_ms);
 
+// Road distances (metres) and times (seconds) between nodes, by (from, to) node id.
+using DistanceMatrix = std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, int64_t>>;
+// Reads a matrix file: CSV with the header from_node_id,to_node_id,distance_m,duration_s and
+// one row per ordered pair (a pair missing from it is estimated from the coordinates).
+// Errors name the file, the line and what is wrong.
+core::Result<DistanceMatrix> read_distance_matrix(const std::string& path);
+
 struct Options {
-  int64_t feed_interval_ms = 2000;  // how often paid orders are turned into tasks
-  double circuity = 1.4;            // road km per great-circle km (mountain roads: about 1.4)
-  double road_speed_kmh = 30;       // average speed on those roads
+  int64_t feed_interval_ms = 2000;               // how often paid orders are turned into tasks
+  double circuity = 1.4;                         // road km per great-circle km (mountain roads: about 1.4)
+  double road_speed_kmh = 30;                    // average speed on those roads
+  std::shared_ptr<const DistanceMatrix> matrix;  // road figures that replace the estimate, when given
 };
 
 class Delivery {

@@ -175,14 +175,25 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
   out.problem.num_locations = n;
   out.problem.distance.assign(static_cast<size_t>(n) * n, 0);
   out.problem.duration.assign(static_cast<size_t>(n) * n, 0);
+  // Distances: the matrix file's road figures where it has the pair, else great circle ×
+  // circuity at the road speed.
+  std::vector<int64_t> node_of(n);
+  for (const auto& [node_id, index] : location_of) node_of[index] = node_id;
   const double metres_per_second = options.road_speed_kmh / 3.6;
   for (int from = 0; from < n; ++from)
     for (int to = 0; to < n; ++to) {
       if (from == to) continue;
+      const size_t cell = static_cast<size_t>(from) * n + to;
+      if (options.matrix) {
+        if (auto known = options.matrix->find({node_of[from], node_of[to]}); known != options.matrix->end()) {
+          out.problem.distance[cell] = known->second.first;
+          out.problem.duration[cell] = known->second.second;
+          continue;
+        }
+      }
       const double metres = great_circle_m(places[from], places[to]) * options.circuity;
-      out.problem.distance[static_cast<size_t>(from) * n + to] = std::llround(metres);
-      out.problem.duration[static_cast<size_t>(from) * n + to] =
-          static_cast<int64_t>(std::ceil(metres / metres_per_second));
+      out.problem.distance[cell] = std::llround(metres);
+      out.problem.duration[cell] = static_cast<int64_t>(std::ceil(metres / metres_per_second));
     }
   out.problem.distance_units_per_km = 1000;
   out.problem.time_units_per_hour = 3600;

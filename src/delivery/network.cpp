@@ -2,9 +2,12 @@
 // network placed inside the real county boundaries.
 #include <boost/json.hpp>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "audit/audit.h"
+#include "core/csv.h"
 #include "core/validate.h"
 #include "delivery/delivery.h"
 #include "delivery/geo.h"
@@ -520,6 +523,37 @@ LatLng place(const Boundary* boundary, LatLng centre, double radius_m, const std
 }
 
 }  // namespace
+
+core::Result<DistanceMatrix> read_distance_matrix(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return core::invalid("distance_matrix", path + ": cannot read the file");
+  std::stringstream text;
+  text << file.rdbuf();
+  core::Table rows;
+  std::string error;
+  if (!core::parse_csv(text.str(), rows, error)) return core::invalid("distance_matrix", path + ": " + error);
+  if (rows.empty() || rows[0] != std::vector<std::string>{"from_node_id", "to_node_id", "distance_m", "duration_s"})
+    return core::invalid("distance_matrix",
+                         path + ":1: the header must be from_node_id,to_node_id,distance_m,duration_s");
+  DistanceMatrix matrix;
+  for (size_t line = 1; line < rows.size(); ++line) {
+    const auto& row = rows[line];
+    if (row.size() == 1 && row[0].empty()) continue;  // a blank line
+    const std::string where = path + ":" + std::to_string(line + 1) + ": ";
+    if (row.size() != 4) return core::invalid("distance_matrix", where + "4 fields expected");
+    int64_t values[4];
+    for (size_t field = 0; field < 4; ++field) {
+      const std::string& cell = row[field];
+      if (cell.empty() || cell.size() > 12 || cell.find_first_not_of("0123456789") != std::string::npos)
+        return core::invalid("distance_matrix", where + "'" + cell + "' is not a whole number");
+      values[field] = std::stoll(cell);
+    }
+    if (values[0] == values[1]) return core::invalid("distance_matrix", where + "a node to itself");
+    if (!matrix.emplace(std::make_pair(values[0], values[1]), std::make_pair(values[2], values[3])).second)
+      return core::invalid("distance_matrix", where + "the pair appears twice");
+  }
+  return matrix;
+}
 
 int create_demo_network(db::Session& session, int64_t now_ms) {
   if (session.scalar("SELECT COUNT(*) FROM logistics_nodes") > 0) return 0;

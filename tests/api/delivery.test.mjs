@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, Client, ACCOUNTS, BACKENDS } from './harness.mjs';
+import { startServer, Client, ACCOUNTS, BACKENDS, BIN } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const counties = JSON.parse(readFileSync(join(root, 'data', 'longnan', 'longnan_counties.geojson'), 'utf8')).features;
@@ -468,6 +471,66 @@ for (const backend of BACKENDS) {
       // The city narrows the tasks to one county.
       const city = (await as.cityAdmin.get(`/api/v1/delivery-tasks?platform_id=${park.platform_id}&page_size=100`)).json.items;
       assert.ok(city.length > 0 && city.every((t) => t.platform_id === park.platform_id));
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`road distances from a matrix file (${backend})`, () => {
+    test('a wave plans with the file\'s distances and times; a malformed file stops the server with one line', async () => {
+      const dir = mkdtempSync(join(process.env.LONGNAN_TEST_TMP || tmpdir(), 'matrix-'));
+      const first = await startServer(backend);
+      const anyone = new Client(first.url);
+      const park = (await anyone.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      const point = (await anyone.get('/api/v1/logistics-nodes?division=621221100201')).json.items[0];
+      await first.stop();
+      const file = join(dir, 'roads.csv');
+      writeFileSync(file, `from_node_id,to_node_id,distance_m,duration_s\n${park.id},${point.id},12345,1000\n${point.id},${park.id},23456,1100\n`);
+      for (const [name, text, line] of [
+        ['header.csv', 'from,to,m,s\n1,2,3,4\n', ':1:'],
+        ['letters.csv', `from_node_id,to_node_id,distance_m,duration_s\n${park.id},${point.id},far,10\n`, ':2:'],
+        ['twice.csv', `from_node_id,to_node_id,distance_m,duration_s\n1,2,3,4\n1,2,5,6\n`, ':3:'],
+      ]) {
+        writeFileSync(join(dir, name), text);
+        const answer = spawnSync(BIN, ['serve', '--db', first.db.url, '--key-file', first.db.key, '--port', '0',
+          '--distance-matrix', join(dir, name)], { encoding: 'utf8', timeout: 20000 });
+        assert.notEqual(answer.status, 0, `${name} should stop the server`);
+        assert.equal(answer.stderr.trim().split('\n').length, 1, answer.stderr);
+        assert.ok(answer.stderr.includes(name + line), answer.stderr);
+      }
+      const server = await startServer(backend, { demo: false, db: first.db, extraArgs: ['--distance-matrix', file] });
+      try {
+        const as = {};
+        for (const role of ['buyer', 'storeKeeper', 'countyAdmin']) {
+          as[role] = new Client(server.url);
+          await as[role].login(ACCOUNTS[role]);
+        }
+        const keeperUser = (await as.storeKeeper.get('/api/v1/auth/me')).json.user;
+        const products = (await as.buyer.get(`/api/v1/products?platform_id=${keeperUser.platform_id}&page_size=100`)).json.items;
+        const sku = (await as.buyer.get(`/api/v1/products/${products.find((p) => p.store.id === keeperUser.store_id).id}`)).json.skus[0];
+        const address = (await as.buyer.post('/api/v1/addresses', {
+          recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组',
+        })).json;
+        await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+        const placed = await as.buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: 'village_point' }, headers: { 'idempotency-key': 'matrix-1' } });
+        assert.equal(placed.status, 201, placed.text);
+        await as.storeKeeper.post(`/api/v1/orders/${placed.json.orders[0].id}/advance`, { action: 'pay_cash' });
+        await until(async () => (await as.countyAdmin.get('/api/v1/delivery-tasks?status=open')).json.total === 1, 'the task');
+        const day = new Date(Date.now() + 8 * 3600e3 + 24 * 3600e3).toISOString().slice(0, 10);
+        const started = await as.countyAdmin.post('/api/v1/dispatch/waves', { node_id: park.id, day, time_limit_s: 1, service_s: 180 });
+        const wave = await until(async () => {
+          const answer = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${started.json.id}`)).json;
+          return answer.status === 'planned' && answer;
+        }, 'the wave', 20000);
+        assert.equal(wave.runs.length, 1, JSON.stringify(wave));
+        const [run] = wave.runs;
+        assert.equal(run.distance_m, 12345 + 23456);
+        assert.equal(run.duration_s, 1000 + 180 + 1100);
+        assert.equal(run.stops[0].eta, run.departs_at + 1000 * 1000);
+      } finally {
+        await server.stop();
+      }
     });
   });
 }
