@@ -45,6 +45,14 @@ std::optional<int64_t> local_midnight(std::string_view day) {
   return days_from_civil(y, m, d) * kDayMs - kShanghaiOffsetMs;
 }
 
+core::Result<int64_t> requested_day(const http::Request& request, int64_t now_ms) {
+  auto day = request.query_param("day");
+  if (!day || day->empty()) return local_day_start(now_ms);
+  auto parsed = local_midnight(*day);
+  if (!parsed) return core::invalid("day", "day must be a date YYYY-MM-DD");
+  return *parsed;
+}
+
 namespace {
 
 constexpr int64_t kMaxTasksPerWave = 2000;
@@ -245,13 +253,14 @@ boost::json::object wave_json(const db::Row& row) {
           {"error", row.text(16)}};
 }
 
-constexpr std::string_view kWaveSelect =
+constexpr std::string_view kWaveColumns =
     "SELECT id, platform_id, node_id, day, status, time_limit_ms, service_s, max_route_s, created_at, started_at, "
-    "finished_at, task_count, unassigned_json, cost_fen, distance_m, duration_s, error FROM dispatch_waves";
+    "finished_at, task_count, unassigned_json, cost_fen, distance_m, duration_s, error";
+const std::string kWaveSelect = std::string(kWaveColumns) + " FROM dispatch_waves";
 
 // The wave with its runs and their stops.
 boost::json::object wave_with_runs(db::Session& session, int64_t wave_id) {
-  auto wave = wave_json(*session.query_one(std::string(kWaveSelect) + " WHERE id = :w", {wave_id}));
+  auto wave = wave_json(*session.query_one(kWaveSelect + " WHERE id = :w", {wave_id}));
   std::map<int64_t, boost::json::array> stops;
   for (const auto& row : session.query(
            "SELECT s.run_id, s.seq, s.task_id, t.order_id, t.status, n.id, n.name, n.tier, n.lat, n.lng, s.eta, "
@@ -472,7 +481,7 @@ http::Response Delivery::create_wave(http::Request& request) {
         "created_by, created_at) VALUES (:p, :n, :d, :ds, 'queued', :l, :s, :m, :u, :t) RETURNING id",
         {row->integer(0), *node, *day, *day_start, limit.value_or(5) * 1000, service.value_or(180),
          max_hours ? db::Value(*max_hours * 3600) : db::Value(), caller.user_id, now});
-    created = wave_json(*session.query_one(std::string(kWaveSelect) + " WHERE id = :w", {id}));
+    created = wave_json(*session.query_one(kWaveSelect + " WHERE id = :w", {id}));
     created["runs"] = boost::json::array();
     return core::Status();
   });
@@ -521,9 +530,8 @@ http::Response Delivery::list_waves(http::Request& request) {
   boost::json::array items;
   int64_t total = 0;
   database_.with_session([&](db::Session& session) {
-    auto select = std::string(kWaveSelect);
-    auto result = db::select_page(session, select.substr(0, select.find(" FROM ")), "FROM dispatch_waves" + where,
-                                  "ORDER BY id DESC", params, page->page_size, page->offset());
+    auto result = db::select_page(session, kWaveColumns, "FROM dispatch_waves" + where, "ORDER BY id DESC", params,
+                                  page->page_size, page->offset());
     total = result.total;
     for (const auto& row : result.rows) items.push_back(wave_json(row));
   });
@@ -566,6 +574,15 @@ std::string_view violation_name(routing::ViolationKind kind) {
       return "cold_chain";
   }
   return "other";
+}
+
+// Whether some stop of the wave is no longer just planned (picked up, delivered, failed or
+// cancelled): then its runs are the driver's, not the dispatcher's, to change.
+bool stops_under_way(db::Session& session, int64_t wave_id) {
+  return session.scalar(
+             "SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
+             "ON t.id = s.task_id WHERE r.wave_id = :w AND t.status <> 'planned'",
+             {wave_id}) > 0;
 }
 
 // A 422 listing every way an edited plan breaks the rules, by vehicle and task ids.
@@ -650,9 +667,7 @@ http::Response Delivery::put_plan(http::Request& request) {
       found = core::conflict("only a planned wave can be edited (this one is " + status->text(0) + ")");
       return;
     }
-    if (session.scalar("SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
-                       "ON t.id = s.task_id WHERE r.wave_id = :w AND t.status <> 'planned'",
-                       {*id}) > 0) {
+    if (stops_under_way(session, *id)) {
       found = core::conflict("some of the wave's goods are on their way or settled: plan the rest in a new wave");
       return;
     }
@@ -686,9 +701,7 @@ http::Response Delivery::put_plan(http::Request& request) {
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
     // Nothing moved meanwhile: still planned, and no stop has started.
     if (session.scalar("SELECT COUNT(*) FROM dispatch_waves WHERE id = :w AND status = 'planned'", {*id}) != 1 ||
-        session.scalar("SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
-                       "ON t.id = s.task_id WHERE r.wave_id = :w AND t.status <> 'planned'",
-                       {*id}) > 0)
+        stops_under_way(session, *id))
       return core::conflict("the wave changed meanwhile: load it again");
     std::vector<int64_t> locked;
     for (const auto& row : session.query("SELECT vehicle_id FROM runs WHERE wave_id = :w AND locked = 1", {*id}))

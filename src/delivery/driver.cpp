@@ -13,9 +13,6 @@
 namespace longnan::delivery {
 namespace {
 
-// Local midnight of today in Asia/Shanghai.
-int64_t today_start(int64_t now_ms) { return (now_ms + kShanghaiOffsetMs) / kDayMs * kDayMs - kShanghaiOffsetMs; }
-
 // The task's status when the caller drives the vehicle of the run it is planned on.
 std::optional<std::string> driven_task_status(db::Session& session, int64_t task_id, int64_t user_id) {
   auto row = session.query_one(
@@ -42,12 +39,9 @@ boost::json::object task_state(db::Session& session, int64_t task_id) {
 http::Response Delivery::driver_runs(http::Request& request) {
   auto principal = http::require_role(request, {core::Role::kCourier});
   if (!principal) return http::error_response(request, principal.error());
-  int64_t day_start = today_start(clock_.now_ms());
-  if (auto day = request.query_param("day"); day && !day->empty()) {
-    auto parsed = local_midnight(*day);
-    if (!parsed) return http::error_response(request, core::invalid("day", "day must be a date YYYY-MM-DD"));
-    day_start = *parsed;
-  }
+  auto day = requested_day(request, clock_.now_ms());
+  if (!day) return http::error_response(request, day.error());
+  const int64_t day_start = *day;
   const int64_t user_id = (*principal)->user_id;
   boost::json::array items;
   database_.with_session([&](db::Session& session) {

@@ -102,12 +102,9 @@ http::Response Delivery::arrivals(http::Request& request) {
                                                 core::Role::kCityAdmin, core::Role::kCourier, core::Role::kAuditor});
   if (!principal) return http::error_response(request, principal.error());
   const core::Principal& caller = **principal;
-  int64_t day_start = (clock_.now_ms() + kShanghaiOffsetMs) / kDayMs * kDayMs - kShanghaiOffsetMs;
-  if (auto day = request.query_param("day"); day && !day->empty()) {
-    auto parsed = local_midnight(*day);
-    if (!parsed) return http::error_response(request, core::invalid("day", "day must be a date YYYY-MM-DD"));
-    day_start = *parsed;
-  }
+  auto day = requested_day(request, clock_.now_ms());
+  if (!day) return http::error_response(request, day.error());
+  const int64_t day_start = *day;
   auto node = http::query_integer(request, "node_id", 1, INT64_MAX);
   if (!node) return http::error_response(request, node.error());
   boost::json::array items;
@@ -171,7 +168,7 @@ http::Response Delivery::figures(http::Request& request) {
   auto platform = http::query_integer(request, "platform_id", 1, INT64_MAX);
   if (!platform) return http::error_response(request, platform.error());
   const int64_t now = clock_.now_ms();
-  int64_t to = (now + kShanghaiOffsetMs) / kDayMs * kDayMs - kShanghaiOffsetMs;  // today
+  int64_t to = local_day_start(now);  // today
   int64_t from = to - 29 * kDayMs;
   for (auto [name, target] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
     if (auto value = request.query_param(name); value && !value->empty()) {

@@ -41,11 +41,12 @@ boost::json::object node_json(const db::Row& row) {
           {"updated_at", row.integer(13)}};
 }
 
-constexpr std::string_view kVehicleSelect =
+constexpr std::string_view kVehicleColumns =
     "SELECT v.id, v.platform_id, v.plate, v.home_node_id, v.driver_user_id, u.name, v.capacity_kg, v.capacity_l, "
-    "v.cold, "
-    "v.shift_start_min, v.shift_end_min, v.cost_per_km_fen, v.cost_per_hour_fen, v.active, v.created_at, v.updated_at "
-    "FROM vehicles v LEFT JOIN users u ON u.id = v.driver_user_id";
+    "v.cold, v.shift_start_min, v.shift_end_min, v.cost_per_km_fen, v.cost_per_hour_fen, v.active, v.created_at, "
+    "v.updated_at";
+constexpr std::string_view kVehicleFrom = "FROM vehicles v LEFT JOIN users u ON u.id = v.driver_user_id";
+const std::string kVehicleSelect = std::string(kVehicleColumns) + " " + std::string(kVehicleFrom);
 
 boost::json::object vehicle_json(const db::Row& row) {
   boost::json::value driver;
@@ -210,8 +211,7 @@ http::Response Delivery::list_nodes(http::Request& request) {
         items.push_back(node_json(row));
     }
   });
-  auto response = http::list_response(*format, *page, total, std::move(items), table, "logistics-nodes");
-  return response;
+  return http::list_response(*format, *page, total, std::move(items), table, "logistics-nodes");
 }
 
 // POST /api/v1/logistics-nodes {tier, name, division_code, parent_id?, lat, lng, opens,
@@ -339,9 +339,8 @@ http::Response Delivery::list_vehicles(http::Request& request) {
   boost::json::array items;
   int64_t total = 0;
   database_.with_session([&](db::Session& session) {
-    auto result = db::select_page(session, kVehicleSelect.substr(0, kVehicleSelect.find(" FROM ")),
-                                  std::string(kVehicleSelect.substr(kVehicleSelect.find(" FROM ") + 1)) + where,
-                                  "ORDER BY v.id", params, page->page_size, page->offset());
+    auto result = db::select_page(session, kVehicleColumns, std::string(kVehicleFrom) + where, "ORDER BY v.id", params,
+                                  page->page_size, page->offset());
     total = result.total;
     for (const auto& row : result.rows) items.push_back(vehicle_json(row));
   });
@@ -424,7 +423,7 @@ http::Response Delivery::create_vehicle(http::Request& request) {
          vehicle->driver_user_id ? db::Value(*vehicle->driver_user_id) : db::Value(), vehicle->capacity_kg,
          vehicle->capacity_l, int64_t{vehicle->cold}, vehicle->shift.opens, vehicle->shift.closes,
          vehicle->cost_per_km_fen, vehicle->cost_per_hour_fen, int64_t{vehicle->active}, now, now});
-    created = vehicle_json(*session.query_one(std::string(kVehicleSelect) + " WHERE v.id = :i", {id}));
+    created = vehicle_json(*session.query_one(kVehicleSelect + " WHERE v.id = :i", {id}));
     audit::record(session, request, {platform, "vehicle", id, "create", nullptr, created}, now);
     return core::Status();
   });
@@ -444,7 +443,7 @@ http::Response Delivery::update_vehicle(http::Request& request) {
   const int64_t now = clock_.now_ms();
   boost::json::object updated;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
-    auto row = session.query_one(std::string(kVehicleSelect) + " WHERE v.id = :i", {*id});
+    auto row = session.query_one(kVehicleSelect + " WHERE v.id = :i", {*id});
     if (!row || !manages(caller, row->integer(1))) return core::not_found("no such vehicle");
     VehicleFields base{row->text(2),
                        row->integer(3),
@@ -471,7 +470,7 @@ http::Response Delivery::update_vehicle(http::Request& request) {
          vehicle->driver_user_id ? db::Value(*vehicle->driver_user_id) : db::Value(), vehicle->capacity_kg,
          vehicle->capacity_l, int64_t{vehicle->cold}, vehicle->shift.opens, vehicle->shift.closes,
          vehicle->cost_per_km_fen, vehicle->cost_per_hour_fen, int64_t{vehicle->active}, now, *id});
-    updated = vehicle_json(*session.query_one(std::string(kVehicleSelect) + " WHERE v.id = :i", {*id}));
+    updated = vehicle_json(*session.query_one(kVehicleSelect + " WHERE v.id = :i", {*id}));
     audit::record(session, request, {row->integer(1), "vehicle", *id, "update", before, updated}, now);
     return core::Status();
   });
