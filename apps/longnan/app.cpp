@@ -1,8 +1,8 @@
 #include "app.h"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,13 +10,13 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
-#include "files/files.h"
-#include "delivery/delivery.h"
-#include "orders/orders.h"
 #include "core/validate.h"
+#include "delivery/delivery.h"
+#include "files/files.h"
 #include "http/json.h"
-#include "sheet/sheet.h"
+#include "orders/orders.h"
 #include "region/region.h"
+#include "sheet/sheet.h"
 
 namespace longnan::app {
 
@@ -84,7 +84,8 @@ App::App(const Config& config)
     catalog::load_reference_data(session);
   });
 
-  modules_->auth = std::make_unique<auth::Auth>(*database_, clock_, auth::Options{.secure_cookies = config.secure_cookies});
+  modules_->auth =
+      std::make_unique<auth::Auth>(*database_, clock_, auth::Options{.secure_cookies = config.secure_cookies});
   modules_->auth->register_routes(router_);
   modules_->region = std::make_unique<region::Region>(*database_, clock_, cipher_);
   modules_->region->register_routes(router_);
@@ -93,17 +94,18 @@ App::App(const Config& config)
   modules_->catalog->set_cache_ttl_ms(config.list_cache_ms);
   modules_->files = std::make_unique<files::Files>(*database_, clock_);
   modules_->files->register_routes(router_);
-  modules_->orders =
-      std::make_unique<orders::Orders>(*database_, clock_, cipher_,
-                                       orders::Options{.pay_timeout_ms = config.pay_timeout_ms,
-                                                       .complete_after_ms = config.complete_after_ms,
-                                                       .sandbox_secret = config.sandbox_secret.empty()
-                                                                             ? cipher_.lookup_hash("sandbox payment notifications")
-                                                                             : config.sandbox_secret});
+  modules_->orders = std::make_unique<orders::Orders>(
+      *database_, clock_, cipher_,
+      orders::Options{.pay_timeout_ms = config.pay_timeout_ms,
+                      .complete_after_ms = config.complete_after_ms,
+                      .sandbox_secret = config.sandbox_secret.empty()
+                                            ? cipher_.lookup_hash("sandbox payment notifications")
+                                            : config.sandbox_secret});
   modules_->orders->register_routes(router_);
   modules_->delivery = std::make_unique<delivery::Delivery>(
       *database_, clock_, cipher_,
-      delivery::Options{.circuity = config.circuity, .road_speed_kmh = config.road_speed_kmh, .matrix = distance_matrix(config)});
+      delivery::Options{
+          .circuity = config.circuity, .road_speed_kmh = config.road_speed_kmh, .matrix = distance_matrix(config)});
   modules_->delivery->register_routes(router_);
   audit::register_routes(router_, *database_);
 
@@ -147,7 +149,8 @@ ImportResult import_file(App& app, const std::string& kind, const std::string& p
   bytes << in.rdbuf();
   core::Table table;
   std::string error;
-  bool read = path.ends_with(".xlsx") ? sheet::read_xlsx(bytes.str(), table, error) : core::parse_csv(bytes.str(), table, error);
+  bool read = path.ends_with(".xlsx") ? sheet::read_xlsx(bytes.str(), table, error)
+                                      : core::parse_csv(bytes.str(), table, error);
   if (!read || table.size() < 2) {
     result.errors.push_back({0, "file", read ? "the file needs a header row and at least one data row" : error});
     return result;
@@ -169,8 +172,9 @@ ImportResult import_file(App& app, const std::string& kind, const std::string& p
       ids = catalog::import_products(session, table, platform_id, std::nullopt, "import", now, result.errors);
     if (!result.errors.empty()) return core::invalid("file", "rows have errors");
     result.imported = ids.size();
-    audit::record_system(session, {platform_id, kind.substr(0, kind.size() - 1), 0, "import", nullptr, audit::import_summary(ids)},
-                         "longnan import " + path, now);
+    audit::record_system(
+        session, {platform_id, kind.substr(0, kind.size() - 1), 0, "import", nullptr, audit::import_summary(ids)},
+        "longnan import " + path, now);
     return core::Status();
   });
   if (!status) result.imported = 0;
@@ -182,11 +186,14 @@ core::Result<int64_t> add_user(App& app, const std::string& phone, const std::st
   auto parsed_role = core::parse_role(role);
   if (!parsed_role) return core::invalid("role", "unknown role " + role);
   if (!core::valid_mobile(phone)) return core::invalid("phone", "phone must be an 11-digit mobile number");
-  if (name.empty() || core::utf8_length(name) > 50 || !core::valid_text(name)) return core::invalid("name", "name must be 1 to 50 characters");
+  if (name.empty() || core::utf8_length(name) > 50 || !core::valid_text(name))
+    return core::invalid("name", "name must be 1 to 50 characters");
   if (core::utf8_length(password) < 8) return core::invalid("password", "the password needs at least 8 characters");
   const bool county_role = *parsed_role == core::Role::kCountyAdmin || *parsed_role == core::Role::kCourier;
   if (*parsed_role == core::Role::kStoreKeeper || *parsed_role == core::Role::kSupplier)
-    return core::invalid("role", "store keepers and suppliers belong to a store or producer: a county admin creates them with POST /api/v1/users");
+    return core::invalid("role",
+                         "store keepers and suppliers belong to a store or producer: a county admin creates them with "
+                         "POST /api/v1/users");
   if (county_role && county_code.empty()) return core::invalid("county", "this role needs --county");
   int64_t id = 0;
   const int64_t now = app.clock().now_ms();

@@ -20,12 +20,12 @@ struct Config {
   std::string key_file = "var/secret.key";  // empty: a throwaway key (route listing only)
   size_t pool_size = 8;
   bool secure_cookies = false;
-  int64_t list_cache_ms = 60'000;  // how long a public listing page may be served from memory
-  int64_t pay_timeout_ms = 30LL * 60 * 1000;  // unpaid orders are cancelled after this
+  int64_t list_cache_ms = 60'000;                      // how long a public listing page may be served from memory
+  int64_t pay_timeout_ms = 30LL * 60 * 1000;           // unpaid orders are cancelled after this
   int64_t complete_after_ms = 7LL * 24 * 3600 * 1000;  // delivered orders complete after this
-  std::string sandbox_secret;  // the sandbox payment provider's signing key; empty: derived from the key
-  double circuity = 1.4;       // road km per great-circle km, for route planning
-  double road_speed_kmh = 30;  // average speed of delivery vehicles, for route planning
+  std::string sandbox_secret;   // the sandbox payment provider's signing key; empty: derived from the key
+  double circuity = 1.4;        // road km per great-circle km, for route planning
+  double road_speed_kmh = 30;   // average speed of delivery vehicles, for route planning
   std::string distance_matrix;  // CSV of road distances and times between nodes; empty: estimates only
 };
 

@@ -1,9 +1,8 @@
 #include "demo_data.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 #include <map>
 #include <span>
 #include <string>
@@ -36,7 +35,9 @@ class Random {
   // Uniform in [0, bound).
   size_t below(size_t bound) { return static_cast<size_t>(next() % bound); }
   template <class T>
-  const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[below(items.size())];
+  }
 
  private:
   uint64_t state_;
@@ -102,23 +103,34 @@ struct County {
 // products.csv category → the third-level category code it lists under.
 std::string category_for(const std::string& sku, const std::string& category) {
   static const std::map<std::string, std::string> kBySku{
-      {"LN-008", "tea.tea.herbal"},          {"LN-027", "dry.fungi.shiitake"},   {"LN-039", "dry.grain.mixed"},
-      {"LN-040", "dry.grain.noodles"},       {"LN-028", "herb.root.angelica"},   {"LN-030", "herb.root.astragalus"},
-      {"LN-015", "herb.root.codonopsis"},    {"LN-016", "herb.root.codonopsis"}, {"LN-029", "herb.root.codonopsis"},
+      {"LN-008", "tea.tea.herbal"},       {"LN-027", "dry.fungi.shiitake"},   {"LN-039", "dry.grain.mixed"},
+      {"LN-040", "dry.grain.noodles"},    {"LN-028", "herb.root.angelica"},   {"LN-030", "herb.root.astragalus"},
+      {"LN-015", "herb.root.codonopsis"}, {"LN-016", "herb.root.codonopsis"}, {"LN-029", "herb.root.codonopsis"},
   };
   if (auto it = kBySku.find(sku); it != kBySku.end()) return it->second;
   static const std::map<std::string, std::string> kByCategory{
-      {"spice", "dry.spice.pepper"},       {"condiment", "dry.spice.pepper"}, {"edible_oil", "dry.oil.olive"},
-      {"tea", "tea.tea.green"},            {"fruit", "fresh.fruit.apple"},   {"nuts", "dry.nuts.walnut"},
-      {"herb", "herb.root.other"},         {"honey", "tea.honey.honey"},     {"fungi", "dry.fungi.woodear"},
-      {"vegetable", "fresh.vegetable.garlic"}, {"seedling", "nursery.trees.seedling"}, {"frozen_food", "frozen.dough.buns"},
-      {"eggs", "fresh.eggs.farm"},         {"grains", "dry.grain.mixed"},    {"handicraft", "craft.embroidery.item"},
+      {"spice", "dry.spice.pepper"},
+      {"condiment", "dry.spice.pepper"},
+      {"edible_oil", "dry.oil.olive"},
+      {"tea", "tea.tea.green"},
+      {"fruit", "fresh.fruit.apple"},
+      {"nuts", "dry.nuts.walnut"},
+      {"herb", "herb.root.other"},
+      {"honey", "tea.honey.honey"},
+      {"fungi", "dry.fungi.woodear"},
+      {"vegetable", "fresh.vegetable.garlic"},
+      {"seedling", "nursery.trees.seedling"},
+      {"frozen_food", "frozen.dough.buns"},
+      {"eggs", "fresh.eggs.farm"},
+      {"grains", "dry.grain.mixed"},
+      {"handicraft", "craft.embroidery.item"},
   };
   return kByCategory.at(category);
 }
 
 std::string description_for(const std::vector<std::string>& row) {
-  // row: sku,name_zh,name_en,category,county,county_code,brand,unit,price_yuan,weight_g,shelf_life_days,needs_cold_chain,…
+  // row:
+  // sku,name_zh,name_en,category,county,county_code,brand,unit,price_yuan,weight_g,shelf_life_days,needs_cold_chain,…
   std::string text = row[4] + "出产";
   if (!row[6].empty()) text += "，" + row[6] + "区域公用品牌";
   if (!row[10].empty()) text += "，保质期" + row[10] + "天";
@@ -171,8 +183,8 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
         int64_t store = session.insert(
             "INSERT INTO stores (platform_id, name, village_code, keeper_name, created_at, updated_at) "
             "VALUES (:p, :n, :v, :k, :t, :u) RETURNING id",
-            {county.platform_id, place.township_name + place.village_name + "电商服务站", village, person_name(random), now_ms,
-             now_ms});
+            {county.platform_id, place.township_name + place.village_name + "电商服务站", village, person_name(random),
+             now_ms, now_ms});
         county.stores.push_back(store);
         std::vector<int64_t> linked;
         while (linked.size() < 8) {
@@ -180,7 +192,8 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
           if (std::find(linked.begin(), linked.end(), household) != linked.end()) continue;
           linked.push_back(household);
           session.exec(
-              "INSERT INTO store_households (store_id, household_id, platform_id, mechanism, since) VALUES (:s, :h, :p, :m, :t)",
+              "INSERT INTO store_households (store_id, household_id, platform_id, mechanism, since) VALUES (:s, :h, "
+              ":p, :m, :t)",
               {store, household, county.platform_id, random.pick(kMechanisms), now_ms});
         }
         ++summary.stores;
@@ -189,17 +202,20 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
       for (int index = 0; index < 8; ++index) {
         const std::string& village = county.villages[(index * 104729) % county.villages.size()];
         auto place = region::place_of(session, village);
-        county.cooperatives.push_back(session.insert(
-            "INSERT INTO producers (platform_id, kind, name, village_code, credit_code, contact_name, created_at, updated_at) "
-            "VALUES (:p, 'cooperative', :n, :v, '', :c, :t, :u) RETURNING id",
-            {county.platform_id, county.name + place.village_name + "农民专业合作社", village, person_name(random), now_ms,
-             now_ms}));
+        county.cooperatives.push_back(
+            session.insert("INSERT INTO producers (platform_id, kind, name, village_code, credit_code, contact_name, "
+                           "created_at, updated_at) "
+                           "VALUES (:p, 'cooperative', :n, :v, '', :c, :t, :u) RETURNING id",
+                           {county.platform_id, county.name + place.village_name + "农民专业合作社", village,
+                            person_name(random), now_ms, now_ms}));
         ++summary.producers;
       }
       session.exec(
-          "INSERT INTO producers (platform_id, kind, name, village_code, credit_code, contact_name, created_at, updated_at) "
+          "INSERT INTO producers (platform_id, kind, name, village_code, credit_code, contact_name, created_at, "
+          "updated_at) "
           "VALUES (:p, 'enterprise', :n, :v, '', :c, :t, :u)",
-          {county.platform_id, county.name + "陇上农产品有限公司", county.villages.front(), person_name(random), now_ms, now_ms});
+          {county.platform_id, county.name + "陇上农产品有限公司", county.villages.front(), person_name(random), now_ms,
+           now_ms});
       ++summary.producers;
       for (int index = 0; index < 20; ++index) {
         int64_t household = county.households[static_cast<size_t>(index) * 17 % county.households.size()];
@@ -229,8 +245,8 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
       catalog::NewProduct product;
       product.store_id = county.stores[static_cast<size_t>(nth) % 3];
       bool by_household = row[0] == "LN-038" || row[0] == "LN-023" || row[0] == "LN-024";
-      product.producer_id = by_household ? county.household_producers.front()
-                                         : county.cooperatives[static_cast<size_t>(nth) % 2];
+      product.producer_id =
+          by_household ? county.household_producers.front() : county.cooperatives[static_cast<size_t>(nth) % 2];
       product.category_id = session.scalar("SELECT id FROM categories WHERE code = :c", {category_for(row[0], row[3])});
       if (!row[6].empty()) product.brand_id = brand_ids.at(row[6]);
       product.name = row[1];
@@ -265,19 +281,24 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
       }
       // Certifications as the list gives them; one expired organic certificate shows that
       // expired badges disappear.
-      auto certify = [&](const char* kind, std::string number, const char* issuer, const char* from, const char* until) {
+      auto certify = [&](const char* kind, std::string number, const char* issuer, const char* from,
+                         const char* until) {
         session.exec(
-            "INSERT INTO certifications (platform_id, product_id, kind, number, issuer, valid_from, valid_until, evidence_url, "
+            "INSERT INTO certifications (platform_id, product_id, kind, number, issuer, valid_from, valid_until, "
+            "evidence_url, "
             "created_at) VALUES (:p, :i, :k, :n, :s, :f, :u, '', :t)",
-            {county.platform_id, *id, std::string(kind), number, std::string(issuer), date_ms(from), date_ms(until), now_ms});
+            {county.platform_id, *id, std::string(kind), number, std::string(issuer), date_ms(from), date_ms(until),
+             now_ms});
       };
       if (row[12].find("地理标志") != std::string::npos)
         certify("gi", "AGI" + std::to_string(1000 + index * 37), "农业农村部", "2020-01-01", "2030-12-31");
       if (row[12].find("绿色食品") != std::string::npos)
         certify("green", "LB-" + std::to_string(202400 + index), "中国绿色食品发展中心", "2024-06-01", "2027-05-31");
       if (row[3] == "fruit" || row[3] == "eggs" || row[3] == "vegetable" || row[3] == "frozen_food")
-        certify("compliance", "CN" + county_code + std::to_string(2026000 + index), "生产主体自我承诺", "2026-01-01", "2026-12-31");
-      if (row[0] == "LN-017") certify("organic", "ORG-2021-0417", "中绿华夏有机产品认证中心", "2021-01-01", "2024-12-31");
+        certify("compliance", "CN" + county_code + std::to_string(2026000 + index), "生产主体自我承诺", "2026-01-01",
+                "2026-12-31");
+      if (row[0] == "LN-017")
+        certify("organic", "ORG-2021-0417", "中绿华夏有机产品认证中心", "2021-01-01", "2024-12-31");
       ++summary.products;
     }
 
@@ -291,22 +312,25 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
       ++summary.users;
     };
     user("13800000001", "买家小王", core::Role::kBuyer, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
-    user("13800000002", "成县店长", core::Role::kStoreKeeper, chengxian.platform_id, chengxian.stores.front(), std::nullopt,
-         std::nullopt);
+    user("13800000002", "成县店长", core::Role::kStoreKeeper, chengxian.platform_id, chengxian.stores.front(),
+         std::nullopt, std::nullopt);
     user("13800000003", "成县合作社", core::Role::kSupplier, chengxian.platform_id, std::nullopt,
          chengxian.cooperatives.front(), std::nullopt);
     user("13800000004", "成县农户", core::Role::kSupplier, chengxian.platform_id, std::nullopt,
          chengxian.household_producers.front(), household_of_supplier);
-    user("13800000005", "成县快递员", core::Role::kCourier, chengxian.platform_id, std::nullopt, std::nullopt, std::nullopt);
-    user("13800000006", "成县电商办", core::Role::kCountyAdmin, chengxian.platform_id, std::nullopt, std::nullopt, std::nullopt);
+    user("13800000005", "成县快递员", core::Role::kCourier, chengxian.platform_id, std::nullopt, std::nullopt,
+         std::nullopt);
+    user("13800000006", "成县电商办", core::Role::kCountyAdmin, chengxian.platform_id, std::nullopt, std::nullopt,
+         std::nullopt);
     user("13800000007", "陇南市商务局", core::Role::kCityAdmin, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
     user("13800000008", "市审计员", core::Role::kAuditor, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
-    user("13800000009", "文县电商办", core::Role::kCountyAdmin, wenxian.platform_id, std::nullopt, std::nullopt, std::nullopt);
+    user("13800000009", "文县电商办", core::Role::kCountyAdmin, wenxian.platform_id, std::nullopt, std::nullopt,
+         std::nullopt);
     // 两当's honey store and the cooperative that supplies its 狼牙蜜: an order from two
     // counties' stores, each packed by its own store keeper and credited to its own producer.
     County& liangdang = counties.at("621228");
-    user("13800000010", "两当店长", core::Role::kStoreKeeper, liangdang.platform_id, liangdang.stores.front(), std::nullopt,
-         std::nullopt);
+    user("13800000010", "两当店长", core::Role::kStoreKeeper, liangdang.platform_id, liangdang.stores.front(),
+         std::nullopt, std::nullopt);
     user("13800000011", "两当蜂蜜合作社", core::Role::kSupplier, liangdang.platform_id, std::nullopt,
          liangdang.cooperatives.front(), std::nullopt);
     // The delivery network of every county, and the demo courier driving 成县's first van.

@@ -1,17 +1,17 @@
 // longnan: one binary for the platform. Subcommands: serve, migrate, demo-data, import,
 // add-user, routes, version. Every failure the user can cause ends in one line on stderr and exit code 1.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "app.h"
-#include "demo_data.h"
 #include "core/crypto.h"
 #include "db/db.h"
+#include "demo_data.h"
 #include "orders/orders.h"
 #include "routing/routing.h"
 #include "server/server.h"
@@ -24,7 +24,9 @@ void add_storage_options(CLI::App* command, Config& config) {
   command->add_option("--db", config.db_url, "database: sqlite:PATH or postgresql://…")
       ->envname("LONGNAN_DB")
       ->capture_default_str();
-  command->add_option("--key-file", config.key_file, "key that encrypts personal data (created when absent, only for a database without encrypted data)")
+  command
+      ->add_option("--key-file", config.key_file,
+                   "key that encrypts personal data (created when absent, only for a database without encrypted data)")
       ->envname("LONGNAN_KEY_FILE")
       ->capture_default_str();
 }
@@ -40,9 +42,8 @@ int main(int argc, char** argv) {
   CLI::App cli{"Longnan: e-commerce for mountain villages, from field to doorstep"};
   cli.require_subcommand(1);
   cli.fallthrough();  // --log-level may follow the subcommand too
-  cli.failure_message([](const CLI::App*, const CLI::Error& error) {
-    return std::string(error.what()) + " (run longnan --help)\n";
-  });
+  cli.failure_message(
+      [](const CLI::App*, const CLI::Error& error) { return std::string(error.what()) + " (run longnan --help)\n"; });
 
   Config config;
   longnan::server::Options server_options;
@@ -52,66 +53,100 @@ int main(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "serve the web app and the API");
   add_storage_options(serve, config);
   serve->add_option("--port", server_options.port, "TCP port")->envname("LONGNAN_PORT")->capture_default_str();
-  serve->add_option("--address", server_options.address, "listen address")->envname("LONGNAN_ADDRESS")->capture_default_str();
-  serve->add_option("--threads", server_options.threads, "I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
-  serve->add_option("--compute-threads", server_options.compute_threads, "threads for password hashing, imports and exports")
-      ->check(CLI::Range(1, 64))->capture_default_str();
-  serve->add_option("--write-threads", server_options.write_threads,
-                    "threads for requests that change data (they wait for the database's group commit)")
-      ->check(CLI::Range(1, 1024))->capture_default_str();
-  serve->add_option("--pool", config.pool_size, "database connections")->check(CLI::Range(1, 256))->capture_default_str();
+  serve->add_option("--address", server_options.address, "listen address")
+      ->envname("LONGNAN_ADDRESS")
+      ->capture_default_str();
+  serve->add_option("--threads", server_options.threads, "I/O threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve
+      ->add_option("--compute-threads", server_options.compute_threads,
+                   "threads for password hashing, imports and exports")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve
+      ->add_option("--write-threads", server_options.write_threads,
+                   "threads for requests that change data (they wait for the database's group commit)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serve->add_option("--pool", config.pool_size, "database connections")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   server_options.static_dir = "web/dist";
   serve->add_option("--static-dir", server_options.static_dir, "built web app")
       ->envname("LONGNAN_STATIC_DIR")
       ->capture_default_str();
   serve->add_flag("--secure-cookies", config.secure_cookies, "mark cookies Secure (behind HTTPS)");
-  serve->add_option("--trusted-proxy", server_options.trusted_proxy,
-                    "address of a reverse proxy whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx)")
+  serve
+      ->add_option("--trusted-proxy", server_options.trusted_proxy,
+                   "address of a reverse proxy whose X-Forwarded-For names the client (e.g. 127.0.0.1 behind nginx)")
       ->envname("LONGNAN_TRUSTED_PROXY");
   int pay_timeout_s = 1800;
-  serve->add_option("--pay-timeout-seconds", pay_timeout_s, "unpaid orders are cancelled after this and their stock released")
-      ->check(CLI::Range(1, 7 * 24 * 3600))->capture_default_str();
+  serve
+      ->add_option("--pay-timeout-seconds", pay_timeout_s,
+                   "unpaid orders are cancelled after this and their stock released")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str();
   double auto_complete_days = 7;
-  serve->add_option("--auto-complete-days", auto_complete_days,
-                    "delivered orders complete after this many days, closing the after-sales window (fractions allowed)")
-      ->check(CLI::Range(0.00001, 365.0))->capture_default_str();
-  serve->add_option("--circuity", config.circuity, "road km per great-circle km when planning routes (mountain roads: about 1.4)")
-      ->check(CLI::Range(1.0, 5.0))->capture_default_str();
-  serve->add_option("--road-speed-kmh", config.road_speed_kmh, "average speed of delivery vehicles when planning routes")
-      ->check(CLI::Range(5.0, 120.0))->capture_default_str();
-  serve->add_option("--distance-matrix", config.distance_matrix,
-                    "CSV of road distances and times between logistics nodes (from_node_id,to_node_id,distance_m,"
-                    "duration_s) that replace the estimates when planning routes")
+  serve
+      ->add_option("--auto-complete-days", auto_complete_days,
+                   "delivered orders complete after this many days, closing the after-sales window (fractions allowed)")
+      ->check(CLI::Range(0.00001, 365.0))
+      ->capture_default_str();
+  serve
+      ->add_option("--circuity", config.circuity,
+                   "road km per great-circle km when planning routes (mountain roads: about 1.4)")
+      ->check(CLI::Range(1.0, 5.0))
+      ->capture_default_str();
+  serve
+      ->add_option("--road-speed-kmh", config.road_speed_kmh, "average speed of delivery vehicles when planning routes")
+      ->check(CLI::Range(5.0, 120.0))
+      ->capture_default_str();
+  serve
+      ->add_option("--distance-matrix", config.distance_matrix,
+                   "CSV of road distances and times between logistics nodes (from_node_id,to_node_id,distance_m,"
+                   "duration_s) that replace the estimates when planning routes")
       ->check(CLI::ExistingFile);
-  serve->add_option("--sandbox-secret", config.sandbox_secret,
-                    "key the sandbox payment provider signs its notifications with (default: derived from the key file)")
+  serve
+      ->add_option("--sandbox-secret", config.sandbox_secret,
+                   "key the sandbox payment provider signs its notifications with (default: derived from the key file)")
       ->envname("LONGNAN_SANDBOX_SECRET");
   int list_cache_s = 60;
-  serve->add_option("--list-cache-seconds", list_cache_s, "how long a public product listing page is served from memory (0: off)")
-      ->check(CLI::Range(0, 3600))->capture_default_str();
+  serve
+      ->add_option("--list-cache-seconds", list_cache_s,
+                   "how long a public product listing page is served from memory (0: off)")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   int header_timeout_s = 10, body_timeout_s = 30;
   serve->add_option("--header-timeout", header_timeout_s, "seconds a client has to send a request's headers")
-      ->check(CLI::Range(1, 600))->capture_default_str();
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
   serve->add_option("--body-timeout", body_timeout_s, "seconds a client has to send a request's body")
-      ->check(CLI::Range(1, 3600))->capture_default_str();
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "apply database migrations and load reference data");
   add_storage_options(migrate, config);
 
-  auto* demo = cli.add_subcommand("demo-data", "load Longnan's divisions, products and generated demo data into an empty database");
+  auto* demo = cli.add_subcommand("demo-data",
+                                  "load Longnan's divisions, products and generated demo data into an empty database");
   add_storage_options(demo, config);
 
-  auto* import = cli.add_subcommand("import", "import households, producers or products of one county from CSV or XLSX (all rows or none)");
+  auto* import = cli.add_subcommand(
+      "import", "import households, producers or products of one county from CSV or XLSX (all rows or none)");
   add_storage_options(import, config);
   std::string import_kind, import_file, import_county;
   import->add_option("kind", import_kind, "households, producers or products")
       ->required()
       ->check(CLI::IsMember({"households", "producers", "products"}));
-  import->add_option("file", import_file, "a .csv or .xlsx file, header row first")->required()->check(CLI::ExistingFile);
+  import->add_option("file", import_file, "a .csv or .xlsx file, header row first")
+      ->required()
+      ->check(CLI::ExistingFile);
   import->add_option("--county", import_county, "county code, e.g. 621221 for 成县")->required();
 
   auto* add_user = cli.add_subcommand(
-      "add-user", "create an account, e.g. the first county admin; the password comes from LONGNAN_PASSWORD or standard input");
+      "add-user",
+      "create an account, e.g. the first county admin; the password comes from LONGNAN_PASSWORD or standard input");
   add_storage_options(add_user, config);
   std::string user_phone, user_name, user_role, user_county;
   add_user->add_option("--phone", user_phone, "mobile number the user logs in with")->required();
@@ -120,22 +155,26 @@ int main(int argc, char** argv) {
   add_user->add_option("--county", user_county, "county code for county roles, e.g. 621221");
 
   auto* ledger = cli.add_subcommand("ledger", "the payout ledger");
-  auto* ledger_check = ledger->add_subcommand("check", "reconcile the ledger with payments and refunds to the fen (exit 1 when it does not)");
+  auto* ledger_check = ledger->add_subcommand(
+      "check", "reconcile the ledger with payments and refunds to the fen (exit 1 when it does not)");
   add_storage_options(ledger_check, config);
   ledger->require_subcommand(1);
 
   // route solve: plans vehicle routes for a Solomon/Gehring–Homberger (.txt) or JSON (.json) problem file.
   auto* route = cli.add_subcommand("route", "vehicle route planning");
   route->require_subcommand(1);
-  auto* route_solve = route->add_subcommand("solve", "plan routes for a Solomon/Gehring-Homberger .txt or a JSON problem file");
+  auto* route_solve =
+      route->add_subcommand("solve", "plan routes for a Solomon/Gehring-Homberger .txt or a JSON problem file");
   std::string route_file, route_out;
   longnan::routing::SolveOptions route_options;
   route_solve->add_option("file", route_file, "problem file")->required()->check(CLI::ExistingFile);
   route_solve->add_option("--time-limit", route_options.time_limit_s, "seconds to search")
-      ->check(CLI::Range(0.0, 86400.0))->capture_default_str();
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   route_solve->add_option("--seed", route_options.seed, "random seed (same seed, same plan)")->capture_default_str();
   route_solve->add_option("--threads", route_options.threads, "independent searches; the best plan wins")
-      ->check(CLI::Range(1, 64))->capture_default_str();
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   route_solve->add_option("--out", route_out, "write the plan as JSON: routes of customer ids, distance, vehicles");
   auto solve_route = [&]() -> int {
     auto problem = longnan::routing::read_problem(route_file);
@@ -145,8 +184,10 @@ int main(int argc, char** argv) {
       return fail(route_file + ": " + std::to_string(result.unassigned.size()) + " job(s) fit in no route, e.g. job " +
                   problem->jobs[result.unassigned[0]].id + " (too few vehicles for the windows and capacities)");
     auto violations = longnan::routing::check(*problem, result.plan);
-    if (!violations.empty()) return fail(route_file + ": internal error, the plan breaks a rule: " + violations[0].message);
-    std::printf("%s: %d vehicles, distance %.2f, %.2f s\n", route_file.c_str(), longnan::routing::used_vehicles(result.plan),
+    if (!violations.empty())
+      return fail(route_file + ": internal error, the plan breaks a rule: " + violations[0].message);
+    std::printf("%s: %d vehicles, distance %.2f, %.2f s\n", route_file.c_str(),
+                longnan::routing::used_vehicles(result.plan),
                 longnan::routing::reported_distance(*problem, result.plan), result.seconds);
     if (!route_out.empty()) {
       std::ofstream out(route_out, std::ios::binary | std::ios::trunc);
@@ -156,7 +197,8 @@ int main(int argc, char** argv) {
     return 0;
   };
 
-  auto* routes = cli.add_subcommand("routes", "print every HTTP route (METHOD PATTERN), e.g. to check the API description");
+  auto* routes =
+      cli.add_subcommand("routes", "print every HTTP route (METHOD PATTERN), e.g. to check the API description");
 
   auto* version = cli.add_subcommand("version", "print the version");
 
@@ -207,7 +249,8 @@ int main(int argc, char** argv) {
       auto result = longnan::app::import_file(app, import_kind, import_file, import_county);
       for (const auto& error : result.errors)
         std::cerr << import_file << ": row " << error.row << ": " << error.field << ": " << error.message << "\n";
-      if (!result.errors.empty()) return fail(std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported");
+      if (!result.errors.empty())
+        return fail(std::to_string(result.errors.size()) + " row(s) have errors; nothing was imported");
       std::cout << "imported " << result.imported << " " << import_kind << "\n";
       return 0;
     }
@@ -217,14 +260,17 @@ int main(int argc, char** argv) {
       std::cout << "payments " << check.payments_fen << " fen, refunds " << check.refunds_fen << " fen, ledger "
                 << check.ledger_fen << " fen in " << check.entries << " entries\n";
       for (const auto& problem : check.problems) std::cerr << problem << "\n";
-      if (!check.problems.empty()) return fail(std::to_string(check.problems.size()) + " problem(s): the ledger does not reconcile");
+      if (!check.problems.empty())
+        return fail(std::to_string(check.problems.size()) + " problem(s): the ledger does not reconcile");
       std::cout << "the ledger reconciles\n";
       return 0;
     }
     if (add_user->parsed()) {
       std::string password;
-      if (const char* from_env = std::getenv("LONGNAN_PASSWORD")) password = from_env;
-      else std::getline(std::cin, password);
+      if (const char* from_env = std::getenv("LONGNAN_PASSWORD"))
+        password = from_env;
+      else
+        std::getline(std::cin, password);
       longnan::app::App app(config);
       auto id = longnan::app::add_user(app, user_phone, user_name, user_role, user_county, password);
       if (!id) return fail(id.error().message);

@@ -17,8 +17,8 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
-#include "db/db.h"
 #include "core/csv.h"
+#include "db/db.h"
 #include "http/export.h"
 #include "http/http.h"
 
@@ -62,11 +62,11 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
 // SKU per row; rows with the same store_id and name form one product, entered as
 // store_accepted (the county approves them). `only_store` restricts a store keeper.
 // REQUIRES: inside a transaction (the caller rolls back when errors is not empty).
-std::vector<int64_t> import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
-                        std::vector<http::RowError>& errors);
+std::vector<int64_t> import_producers(db::Session& session, const core::Table& table, int64_t platform_id,
+                                      int64_t now_ms, std::vector<http::RowError>& errors);
 std::vector<int64_t> import_products(db::Session& session, const core::Table& table, int64_t platform_id,
-                       std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
-                       std::vector<http::RowError>& errors);
+                                     std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
+                                     std::vector<http::RowError>& errors);
 
 class SearchIndex;
 

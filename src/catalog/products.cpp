@@ -1,6 +1,5 @@
 // Products, SKUs, the listing line and search.
 #include <boost/json.hpp>
-
 #include <map>
 #include <set>
 
@@ -44,7 +43,8 @@ boost::json::object product_summary(const db::Row& row, boost::json::array badge
       {"name", row.text(1)},
       {"name_en", row.text(2)},
       {"min_price_fen", row.integer(3)},
-      {"brand", row.is_null(4) ? boost::json::value() : boost::json::object{{"id", row.integer(4)}, {"name", row.text(5)}}},
+      {"brand",
+       row.is_null(4) ? boost::json::value() : boost::json::object{{"id", row.integer(4)}, {"name", row.text(5)}}},
       {"store", boost::json::object{{"id", row.integer(6)}, {"name", row.text(7)}}},
       {"producer", boost::json::object{{"id", row.integer(8)}, {"name", row.text(9)}, {"kind", row.text(10)}}},
       {"county_name", row.text(11)},
@@ -63,9 +63,10 @@ std::map<int64_t, boost::json::array> badges_for(db::Session& session, const std
   if (ids.empty()) return badges;
   std::string list;
   for (int64_t id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
-  for (const auto& row : session.query("SELECT DISTINCT product_id, kind FROM certifications WHERE product_id IN (" + list +
-                                           ") AND valid_from <= :n AND valid_until >= :m ORDER BY product_id, kind",
-                                       {now, now}))
+  for (const auto& row :
+       session.query("SELECT DISTINCT product_id, kind FROM certifications WHERE product_id IN (" + list +
+                         ") AND valid_from <= :n AND valid_until >= :m ORDER BY product_id, kind",
+                     {now, now}))
     badges[row.integer(0)].push_back(boost::json::string(row.text(1)));
   return badges;
 }
@@ -96,8 +97,9 @@ ProductAccess access_to(const core::Principal* principal, int64_t platform_id, i
 http::Response Catalog::Impl::list_products(http::Request& request, bool admin) {
   const core::Principal* caller = nullptr;
   if (admin) {
-    auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin, core::Role::kAuditor,
-                                                  core::Role::kStoreKeeper, core::Role::kSupplier});
+    auto principal =
+        http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin, core::Role::kAuditor,
+                                     core::Role::kStoreKeeper, core::Role::kSupplier});
     if (!principal) return http::error_response(request, principal.error());
     caller = *principal;
   }
@@ -118,13 +120,14 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
   if (!page) return http::error_response(request, page.error());
   auto format = http::export_format(request);
   if (!format) return http::error_response(request, format.error());
-  if (*format && !admin) return http::error_response(request, core::invalid("format", "exports are in /api/v1/admin/products"));
+  if (*format && !admin)
+    return http::error_response(request, core::invalid("format", "exports are in /api/v1/admin/products"));
   std::optional<int64_t> platform_id, category_id, brand_id, min_price, max_price;
-  for (auto [name, target, max] : {std::tuple{"platform_id", &platform_id, int64_t{INT32_MAX}},
-                                   std::tuple{"category_id", &category_id, int64_t{INT32_MAX}},
-                                   std::tuple{"brand_id", &brand_id, int64_t{INT32_MAX}},
-                                   std::tuple{"min_price_fen", &min_price, kMaxPriceFen},
-                                   std::tuple{"max_price_fen", &max_price, kMaxPriceFen}}) {
+  for (auto [name, target, max] :
+       {std::tuple{"platform_id", &platform_id, int64_t{INT32_MAX}},
+        std::tuple{"category_id", &category_id, int64_t{INT32_MAX}},
+        std::tuple{"brand_id", &brand_id, int64_t{INT32_MAX}}, std::tuple{"min_price_fen", &min_price, kMaxPriceFen},
+        std::tuple{"max_price_fen", &max_price, kMaxPriceFen}}) {
     auto value = http::query_integer(request, name, std::string_view(name).ends_with("_fen") ? 0 : 1, max);
     if (!value) return http::error_response(request, value.error());
     *target = *value;
@@ -135,7 +138,8 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
     where += " AND p.status = 'listed'";
   } else {
     if (auto status = request.query_param("status"); status && !status->empty()) {
-      static const std::set<std::string_view> kStatuses{"submitted", "store_accepted", "listed", "delisted", "rejected"};
+      static const std::set<std::string_view> kStatuses{"submitted", "store_accepted", "listed", "delisted",
+                                                        "rejected"};
       if (!kStatuses.count(*status)) return http::error_response(request, core::invalid("status", "unknown status"));
       where += " AND p.status = :st";
       params.emplace_back(std::string(*status));
@@ -165,8 +169,9 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
     params.emplace_back(*brand_id);
   }
   if (category_id) {
-    where += " AND p.category_id IN (SELECT id FROM categories WHERE id = :c1 OR parent_id = :c2 OR parent_id IN "
-             "(SELECT id FROM categories WHERE parent_id = :c3))";
+    where +=
+        " AND p.category_id IN (SELECT id FROM categories WHERE id = :c1 OR parent_id = :c2 OR parent_id IN "
+        "(SELECT id FROM categories WHERE parent_id = :c3))";
     params.insert(params.end(), {*category_id, *category_id, *category_id});
   }
   if (min_price) {
@@ -180,9 +185,11 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
   const int64_t now = clock.now_ms();
   if (auto kind = request.query_param("certification"); kind && !kind->empty()) {
     if (*kind != "gi" && *kind != "green" && *kind != "organic" && *kind != "compliance")
-      return http::error_response(request, core::invalid("certification", "certification must be gi, green, organic or compliance"));
-    where += " AND EXISTS (SELECT 1 FROM certifications c WHERE c.product_id = p.id AND c.kind = :ck AND "
-             "c.valid_from <= :cn AND c.valid_until >= :cm)";
+      return http::error_response(
+          request, core::invalid("certification", "certification must be gi, green, organic or compliance"));
+    where +=
+        " AND EXISTS (SELECT 1 FROM certifications c WHERE c.product_id = p.id AND c.kind = :ck AND "
+        "c.valid_from <= :cn AND c.valid_until >= :cm)";
     params.insert(params.end(), {std::string(*kind), now, now});
   }
   // With q, Xapian ranks; the database filters and the page keeps Xapian's order.
@@ -218,7 +225,8 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
                 [&](const db::Row& a, const db::Row& b) { return rank[a.integer(0)] < rank[b.integer(0)]; });
       total = static_cast<int64_t>(all.size());
       size_t begin = *format ? 0 : static_cast<size_t>(std::min<int64_t>(page->offset(), total));
-      size_t end = *format ? all.size() : static_cast<size_t>(std::min<int64_t>(page->offset() + page->page_size, total));
+      size_t end =
+          *format ? all.size() : static_cast<size_t>(std::min<int64_t>(page->offset() + page->page_size, total));
       rows.assign(std::make_move_iterator(all.begin() + begin), std::make_move_iterator(all.begin() + end));
     } else {
       total = session.scalar("SELECT COUNT(*) FROM products p" + where, params);
@@ -229,11 +237,13 @@ http::Response Catalog::Impl::list_products(http::Request& request, bool admin) 
     std::vector<int64_t> ids;
     for (const auto& row : rows) ids.push_back(row.integer(0));
     auto badges = badges_for(session, ids, now);
-    if (*format) table.push_back({"id", "name", "status", "min_price_fen", "store", "producer", "county", "brand", "badges"});
+    if (*format)
+      table.push_back({"id", "name", "status", "min_price_fen", "store", "producer", "county", "brand", "badges"});
     for (const auto& row : rows) {
       if (*format) {
         std::string badge_list;
-        for (const auto& badge : badges[row.integer(0)]) badge_list += (badge_list.empty() ? "" : ";") + std::string(badge.as_string());
+        for (const auto& badge : badges[row.integer(0)])
+          badge_list += (badge_list.empty() ? "" : ";") + std::string(badge.as_string());
         table.push_back({row.text(0), row.text(1), row.text(14), row.text(3), row.text(7), row.text(9), row.text(11),
                          row.text(5), badge_list});
       } else {
@@ -257,19 +267,22 @@ boost::json::object product_detail(db::Session& session, const db::Row& row, int
   body["sale_attributes"] = json_or(row.text(19), boost::json::array());
   body["created_at"] = row.integer(20);
   body["updated_at"] = row.integer(21);
-  if (auto category = session.query_one("SELECT id, name, name_en, code FROM categories WHERE id = :c", {row.integer(15)}))
-    body["category"] = boost::json::object{
-        {"id", category->integer(0)}, {"name", category->text(1)}, {"name_en", category->text(2)}, {"code", category->text(3)}};
+  if (auto category =
+          session.query_one("SELECT id, name, name_en, code FROM categories WHERE id = :c", {row.integer(15)}))
+    body["category"] = boost::json::object{{"id", category->integer(0)},
+                                           {"name", category->text(1)},
+                                           {"name_en", category->text(2)},
+                                           {"code", category->text(3)}};
   auto place = region::place_of(session, row.text(18));
   body["origin"] = boost::json::object{{"village_code", row.text(18)},
                                        {"village_name", place.village_name},
                                        {"township_name", place.township_name},
                                        {"county_name", place.county_name}};
   boost::json::array certifications;
-  for (const auto& cert : session.query(
-           "SELECT kind, number, issuer, valid_from, valid_until, evidence_url FROM certifications "
-           "WHERE product_id = :p OR (product_id IS NULL AND producer_id = :q) ORDER BY kind, id",
-           {id, row.integer(8)}))
+  for (const auto& cert :
+       session.query("SELECT kind, number, issuer, valid_from, valid_until, evidence_url FROM certifications "
+                     "WHERE product_id = :p OR (product_id IS NULL AND producer_id = :q) ORDER BY kind, id",
+                     {id, row.integer(8)}))
     certifications.push_back(boost::json::object{{"kind", cert.text(0)},
                                                  {"number", cert.text(1)},
                                                  {"issuer", cert.text(2)},
@@ -283,14 +296,15 @@ boost::json::object product_detail(db::Session& session, const db::Row& row, int
            "SELECT id, code, attrs_json, price_fen, stock, weight_g, gtin, cold_chain FROM skus WHERE product_id = :p "
            "ORDER BY id",
            {id}))
-    skus.push_back(boost::json::object{{"id", sku.integer(0)},
-                                       {"code", sku.text(1)},
-                                       {"attrs", json_or(sku.text(2), boost::json::object())},
-                                       {"price_fen", sku.integer(3)},
-                                       {"stock", sku.integer(4)},
-                                       {"weight_g", sku.is_null(5) ? boost::json::value() : sku.integer(5)},
-                                       {"gtin", sku.is_null(6) ? boost::json::value() : boost::json::value(sku.text(6))},
-                                       {"cold_chain", sku.integer(7) != 0}});
+    skus.push_back(
+        boost::json::object{{"id", sku.integer(0)},
+                            {"code", sku.text(1)},
+                            {"attrs", json_or(sku.text(2), boost::json::object())},
+                            {"price_fen", sku.integer(3)},
+                            {"stock", sku.integer(4)},
+                            {"weight_g", sku.is_null(5) ? boost::json::value() : sku.integer(5)},
+                            {"gtin", sku.is_null(6) ? boost::json::value() : boost::json::value(sku.text(6))},
+                            {"cold_chain", sku.integer(7) != 0}});
   body["skus"] = std::move(skus);
   return body;
 }
@@ -397,7 +411,8 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
   if (!producer || producer->integer(0) != platform_id)
     return core::invalid("producer_id", "the producer must belong to the store's county");
   auto category = session.query_one("SELECT level FROM categories WHERE id = :c", {product.category_id});
-  if (!category || category->integer(0) != 3) return core::invalid("category_id", "category_id must name a third-level category");
+  if (!category || category->integer(0) != 3)
+    return core::invalid("category_id", "category_id must name a third-level category");
   if (product.brand_id && !session.query_one("SELECT id FROM brands WHERE id = :b", {*product.brand_id}))
     return core::invalid("brand_id", "no such brand");
   if (!region::village_of_platform(session, product.origin_village_code, platform_id))
@@ -406,13 +421,14 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
   int64_t min_price = INT64_MAX;
   for (const auto& sku : product.skus) min_price = std::min(min_price, sku.price_fen);
   int64_t id = session.insert(
-      "INSERT INTO products (platform_id, store_id, producer_id, category_id, brand_id, name, name_en, description, unit, "
+      "INSERT INTO products (platform_id, store_id, producer_id, category_id, brand_id, name, name_en, description, "
+      "unit, "
       "origin_village_code, sale_attributes_json, images_json, status, min_price_fen, created_at, updated_at) "
       "VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k, :l, :m, :n, :o, :p) RETURNING id",
       {platform_id, product.store_id, product.producer_id, product.category_id,
-       product.brand_id ? db::Value(*product.brand_id) : db::Value(), product.name, product.name_en, product.description,
-       product.unit, product.origin_village_code, product.sale_attributes_json, product.images_json, status, min_price,
-       now_ms, now_ms});
+       product.brand_id ? db::Value(*product.brand_id) : db::Value(), product.name, product.name_en,
+       product.description, product.unit, product.origin_village_code, product.sale_attributes_json,
+       product.images_json, status, min_price, now_ms, now_ms});
   for (const auto& sku : product.skus)
     session.exec(
         "INSERT INTO skus (product_id, platform_id, code, attrs_json, price_fen, stock, weight_g, gtin, cold_chain) "
@@ -430,7 +446,8 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
 // POST /api/v1/products: a supplier submits a product to a store (a store keeper or county
 // admin may enter one directly; it then waits for the county's approval).
 http::Response Catalog::Impl::create_product(http::Request& request) {
-  auto principal = http::require_role(request, {core::Role::kSupplier, core::Role::kStoreKeeper, core::Role::kCountyAdmin});
+  auto principal =
+      http::require_role(request, {core::Role::kSupplier, core::Role::kStoreKeeper, core::Role::kCountyAdmin});
   if (!principal) return http::error_response(request, principal.error());
   const core::Principal& caller = **principal;
   auto body = http::parse_object(request);
@@ -524,7 +541,8 @@ http::Response Catalog::Impl::update_product(http::Request& request) {
     if (!access.reader) return core::not_found("no such product");
     bool supplier_may = access.owner_producer && (row->text(14) == "submitted" || row->text(14) == "rejected");
     if (!(access.owner_store || access.county || supplier_may))
-      return core::forbidden("only the store, the county office or (before review) the supplier may change this product");
+      return core::forbidden(
+          "only the store, the county office or (before review) the supplier may change this product");
     auto before = product_detail(session, *row, now);
     if (name) session.exec("UPDATE products SET name = :n WHERE id = :i", {*name, *id});
     if (name_en) session.exec("UPDATE products SET name_en = :n WHERE id = :i", {*name_en, *id});
@@ -549,8 +567,9 @@ http::Response Catalog::Impl::update_product(http::Request& request) {
         if (price) session.exec("UPDATE skus SET price_fen = :v WHERE id = :s", {*price, *sku_id});
         if (stock) session.exec("UPDATE skus SET stock = :v WHERE id = :s", {*stock, *sku_id});
       }
-      session.exec("UPDATE products SET min_price_fen = (SELECT MIN(price_fen) FROM skus WHERE product_id = :p) WHERE id = :i",
-                   {*id, *id});
+      session.exec(
+          "UPDATE products SET min_price_fen = (SELECT MIN(price_fen) FROM skus WHERE product_id = :p) WHERE id = :i",
+          {*id, *id});
     }
     session.exec("UPDATE products SET updated_at = :t WHERE id = :i", {now, *id});
     auto after = load_product(session, *id);
@@ -595,9 +614,11 @@ http::Response Catalog::Impl::review_product(http::Request& request) {
   auto action = fields.text("action", true, 20);
   auto note = fields.text("note", false, 500);
   if (!fields.ok()) return http::error_response(request, fields.error());
-  auto transition = std::find_if(kTransitions.begin(), kTransitions.end(), [&](const auto& t) { return t.action == *action; });
+  auto transition =
+      std::find_if(kTransitions.begin(), kTransitions.end(), [&](const auto& t) { return t.action == *action; });
   if (transition == kTransitions.end())
-    return http::error_response(request, core::invalid("action", "action must be accept, approve, reject, resubmit, delist or relist"));
+    return http::error_response(
+        request, core::invalid("action", "action must be accept, approve, reject, resubmit, delist or relist"));
   if (*action == "reject" && (!note || note->empty()))
     return http::error_response(request, core::invalid("note", "say why the product is rejected"));
   const int64_t now = clock.now_ms();
@@ -610,11 +631,16 @@ http::Response Catalog::Impl::review_product(http::Request& request) {
     const std::string from = row->text(14);
     std::string to(transition->to);
     bool allowed = false;
-    if (*action == "accept") allowed = access.owner_store || access.county;
-    else if (*action == "approve") allowed = access.county;
-    else if (*action == "reject") allowed = access.county || (access.owner_store && from == "submitted");
-    else if (*action == "resubmit") allowed = access.owner_producer || access.owner_store;
-    else if (*action == "delist") allowed = access.owner_store || access.county;
+    if (*action == "accept")
+      allowed = access.owner_store || access.county;
+    else if (*action == "approve")
+      allowed = access.county;
+    else if (*action == "reject")
+      allowed = access.county || (access.owner_store && from == "submitted");
+    else if (*action == "resubmit")
+      allowed = access.owner_producer || access.owner_store;
+    else if (*action == "delist")
+      allowed = access.owner_store || access.county;
     else if (*action == "relist") {
       allowed = access.owner_store || access.county;
       if (!access.county) to = "store_accepted";  // the store asks again; the county approves
@@ -623,10 +649,12 @@ http::Response Catalog::Impl::review_product(http::Request& request) {
     if (std::find(transition->from.begin(), transition->from.end(), from) == transition->from.end())
       return core::conflict("cannot " + *action + " a product that is " + from, "action");
     // Guarded update: a concurrent review that changed the status first makes this one fail.
-    if (session.exec("UPDATE products SET status = :s, updated_at = :t WHERE id = :i AND status = :f", {to, now, *id, from}) != 1)
+    if (session.exec("UPDATE products SET status = :s, updated_at = :t WHERE id = :i AND status = :f",
+                     {to, now, *id, from}) != 1)
       return core::conflict("the product changed meanwhile; reload and try again", "action");
     session.exec(
-        "INSERT INTO listing_events (product_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, at) "
+        "INSERT INTO listing_events (product_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, "
+        "at) "
         "VALUES (:p, :pl, :f, :s, :u, :a, :n, :t)",
         {*id, row->integer(12), from, to, (*principal)->user_id, (*principal)->name, note.value_or(""), now});
     audit::record(session, request,
@@ -656,8 +684,9 @@ http::Response Catalog::Impl::listing_events(http::Request& request) {
       failure = core::not_found("no such product");
       return;
     }
-    for (const auto& event : session.query(
-             "SELECT from_status, to_status, actor_name, note, at FROM listing_events WHERE product_id = :p ORDER BY id", {*id}))
+    for (const auto& event : session.query("SELECT from_status, to_status, actor_name, note, at FROM listing_events "
+                                           "WHERE product_id = :p ORDER BY id",
+                                           {*id}))
       items.push_back(boost::json::object{
           {"from_status", event.is_null(0) ? boost::json::value() : boost::json::value(event.text(0))},
           {"to_status", event.text(1)},
@@ -681,11 +710,12 @@ http::Response Catalog::Impl::import_products(http::Request& request) {
   std::vector<http::RowError> errors;
   size_t imported = 0;
   auto result = database.transaction([&](db::Session& session) -> core::Status {
-    auto ids = catalog::import_products(session, *table, *(*principal)->platform_id, only_store, (*principal)->name, now, errors);
+    auto ids = catalog::import_products(session, *table, *(*principal)->platform_id, only_store, (*principal)->name,
+                                        now, errors);
     if (!errors.empty()) return core::invalid("file", "rows have errors");
     imported = ids.size();
-    audit::record(session, request, {(*principal)->platform_id, "product", 0, "import", nullptr, audit::import_summary(ids)},
-                  now);
+    audit::record(session, request,
+                  {(*principal)->platform_id, "product", 0, "import", nullptr, audit::import_summary(ids)}, now);
     return core::Status();
   });
   if (!errors.empty()) return http::import_error_response(request, errors);
@@ -697,10 +727,10 @@ http::Response Catalog::Impl::import_products(http::Request& request) {
 http::Response Catalog::Impl::list_brands(http::Request& request) {
   boost::json::array items;
   database.with_session([&](db::Session& session) {
-    for (const auto& row : session.query(
-             "SELECT b.id, b.name, b.county_code, d.name, b.description, "
-             "(SELECT COUNT(*) FROM products p WHERE p.brand_id = b.id AND p.status = 'listed') "
-             "FROM brands b JOIN divisions d ON d.code = b.county_code ORDER BY b.county_code, b.id"))
+    for (const auto& row :
+         session.query("SELECT b.id, b.name, b.county_code, d.name, b.description, "
+                       "(SELECT COUNT(*) FROM products p WHERE p.brand_id = b.id AND p.status = 'listed') "
+                       "FROM brands b JOIN divisions d ON d.code = b.county_code ORDER BY b.county_code, b.id"))
       items.push_back(boost::json::object{{"id", row.integer(0)},
                                           {"name", row.text(1)},
                                           {"county_code", row.text(2)},
@@ -715,7 +745,8 @@ http::Response Catalog::Impl::list_brands(http::Request& request) {
 http::Response Catalog::Impl::list_categories(http::Request& request) {
   boost::json::array items;
   database.with_session([&](db::Session& session) {
-    for (const auto& row : session.query("SELECT id, parent_id, level, code, name, name_en FROM categories ORDER BY id"))
+    for (const auto& row :
+         session.query("SELECT id, parent_id, level, code, name, name_en FROM categories ORDER BY id"))
       items.push_back(boost::json::object{{"id", row.integer(0)},
                                           {"parent_id", row.is_null(1) ? boost::json::value() : row.integer(1)},
                                           {"level", row.integer(2)},

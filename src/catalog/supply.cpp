@@ -1,7 +1,6 @@
 // Producers, stores, the households a store brings along, and certifications.
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 
@@ -24,18 +23,12 @@ constexpr std::string_view kProducerFrom =
 const std::string kProducerColumns = std::string(kProducerSelect) + " " + std::string(kProducerFrom);
 
 boost::json::object producer_json(const db::Row& row) {
-  return {{"id", row.integer(0)},
-          {"platform_id", row.integer(1)},
-          {"kind", row.text(2)},
-          {"name", row.text(3)},
-          {"village_code", row.text(4)},
-          {"village_name", region::short_village_name(row.text(5))},
-          {"township_name", row.text(6)},
-          {"household_id", row.is_null(7) ? boost::json::value() : row.integer(7)},
-          {"credit_code", row.text(8)},
-          {"contact_name", row.text(9)},
-          {"created_at", row.integer(10)},
-          {"product_count", row.integer(11)}};
+  return {{"id", row.integer(0)},          {"platform_id", row.integer(1)},
+          {"kind", row.text(2)},           {"name", row.text(3)},
+          {"village_code", row.text(4)},   {"village_name", region::short_village_name(row.text(5))},
+          {"township_name", row.text(6)},  {"household_id", row.is_null(7) ? boost::json::value() : row.integer(7)},
+          {"credit_code", row.text(8)},    {"contact_name", row.text(9)},
+          {"created_at", row.integer(10)}, {"product_count", row.integer(11)}};
 }
 
 constexpr std::string_view kStoreSelect =
@@ -61,7 +54,8 @@ boost::json::object store_json(const db::Row& row) {
 }
 
 const std::set<std::string_view> kProducerKinds{"household", "cooperative", "enterprise"};
-const std::set<std::string_view> kMechanisms{"consignment", "purchase", "employment", "equity", "floor_price", "crowdfunding"};
+const std::set<std::string_view> kMechanisms{"consignment", "purchase",    "employment",
+                                             "equity",      "floor_price", "crowdfunding"};
 
 // 统一社会信用代码: 18 characters of digits and capital letters (without I, O, Z, S, V).
 bool valid_credit_code(std::string_view code) {
@@ -81,7 +75,8 @@ struct NewProducer {
 };
 
 std::optional<core::Error> check_producer(const NewProducer& producer) {
-  if (!kProducerKinds.count(producer.kind)) return core::invalid("kind", "kind must be household, cooperative or enterprise");
+  if (!kProducerKinds.count(producer.kind))
+    return core::invalid("kind", "kind must be household, cooperative or enterprise");
   if (producer.name.empty() || core::utf8_length(producer.name) > 100 || !core::valid_text(producer.name))
     return core::invalid("name", "name must be 1 to 100 characters");
   if (producer.village_code.size() != 12 || !core::valid_division_code(producer.village_code))
@@ -96,14 +91,16 @@ std::optional<core::Error> check_producer(const NewProducer& producer) {
 }
 
 // Inserts a producer of `platform_id` (the caller's county). REQUIRES: in a transaction.
-core::Result<int64_t> insert_producer(db::Session& session, const NewProducer& producer, int64_t platform_id, int64_t now) {
+core::Result<int64_t> insert_producer(db::Session& session, const NewProducer& producer, int64_t platform_id,
+                                      int64_t now) {
   if (!region::village_of_platform(session, producer.village_code, platform_id))
     return core::invalid("village_code", "village_code must be a village of your county");
-  if (producer.household_id &&
-      !session.query_one("SELECT id FROM households WHERE id = :h AND platform_id = :p", {*producer.household_id, platform_id}))
+  if (producer.household_id && !session.query_one("SELECT id FROM households WHERE id = :h AND platform_id = :p",
+                                                  {*producer.household_id, platform_id}))
     return core::invalid("household_id", "no such household in your county");
   return session.insert(
-      "INSERT INTO producers (platform_id, kind, name, village_code, household_id, credit_code, contact_name, created_at, "
+      "INSERT INTO producers (platform_id, kind, name, village_code, household_id, credit_code, contact_name, "
+      "created_at, "
       "updated_at) VALUES (:p, :k, :n, :v, :h, :c, :cn, :t, :u) RETURNING id",
       {platform_id, producer.kind, producer.name, producer.village_code,
        producer.household_id ? db::Value(*producer.household_id) : db::Value(), producer.credit_code,
@@ -142,8 +139,8 @@ void scope_to_county(const core::Principal& caller, const std::string& column, s
 
 }  // namespace
 
-std::vector<int64_t> import_producers(db::Session& session, const core::Table& table, int64_t platform_id, int64_t now_ms,
-                        std::vector<http::RowError>& errors) {
+std::vector<int64_t> import_producers(db::Session& session, const core::Table& table, int64_t platform_id,
+                                      int64_t now_ms, std::vector<http::RowError>& errors) {
   Columns columns(table.front());
   for (const char* required : {"kind", "name", "village_code"})
     if (!columns.has(required)) {
@@ -153,8 +150,9 @@ std::vector<int64_t> import_producers(db::Session& session, const core::Table& t
   std::vector<int64_t> created;
   for (size_t index = 1; index < table.size(); ++index) {
     const auto& row = table[index];
-    NewProducer producer{columns.cell(row, "kind"), columns.cell(row, "name"), columns.cell(row, "village_code"),
-                         std::nullopt, columns.cell(row, "credit_code"), columns.cell(row, "contact_name")};
+    NewProducer producer{columns.cell(row, "kind"),         columns.cell(row, "name"),
+                         columns.cell(row, "village_code"), std::nullopt,
+                         columns.cell(row, "credit_code"),  columns.cell(row, "contact_name")};
     std::string household = columns.cell(row, "household_id");
     if (!household.empty()) {
       producer.household_id = number_cell(household);
@@ -179,10 +177,11 @@ std::vector<int64_t> import_producers(db::Session& session, const core::Table& t
 }
 
 std::vector<int64_t> import_products(db::Session& session, const core::Table& table, int64_t platform_id,
-                       std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
-                       std::vector<http::RowError>& errors) {
+                                     std::optional<int64_t> only_store, const std::string& actor_name, int64_t now_ms,
+                                     std::vector<http::RowError>& errors) {
   Columns columns(table.front());
-  for (const char* required : {"producer_id", "category_code", "name", "origin_village_code", "sku_code", "price_fen", "stock"})
+  for (const char* required :
+       {"producer_id", "category_code", "name", "origin_village_code", "sku_code", "price_fen", "stock"})
     if (!columns.has(required)) {
       errors.push_back({1, required, std::string("the header lacks the column ") + required});
       return {};
@@ -203,31 +202,66 @@ std::vector<int64_t> import_products(db::Session& session, const core::Table& ta
     auto price = number_cell(columns.cell(row, "price_fen"));
     auto stock = number_cell(columns.cell(row, "stock"));
     auto weight = number_cell(columns.cell(row, "weight_g"), 0);
-    std::string name = columns.cell(row, "name"), code = columns.cell(row, "sku_code"), gtin = columns.cell(row, "gtin");
+    std::string name = columns.cell(row, "name"), code = columns.cell(row, "sku_code"),
+                gtin = columns.cell(row, "gtin");
     std::string cold = columns.cell(row, "cold_chain");
-    if (!store_id || *store_id <= 0) { fail("store_id", "store_id must be a store number"); continue; }
-    if (!producer_id) { fail("producer_id", "producer_id must be a producer number"); continue; }
-    if (name.empty() || core::utf8_length(name) > 100 || !core::valid_text(name)) { fail("name", "name must be 1 to 100 characters"); continue; }
-    if (code.empty() || code.size() > 40 || !core::valid_text(code)) { fail("sku_code", "sku_code must be 1 to 40 characters"); continue; }
-    if (!price || *price < 1 || *price > 100'000'000) { fail("price_fen", "price_fen must be a whole number of fen from 1 to 100000000"); continue; }
-    if (!stock || *stock > 10'000'000) { fail("stock", "stock must be a whole number up to 10000000"); continue; }
-    if (!weight || *weight > 1'000'000) { fail("weight_g", "weight_g must be a whole number of grams"); continue; }
+    if (!store_id || *store_id <= 0) {
+      fail("store_id", "store_id must be a store number");
+      continue;
+    }
+    if (!producer_id) {
+      fail("producer_id", "producer_id must be a producer number");
+      continue;
+    }
+    if (name.empty() || core::utf8_length(name) > 100 || !core::valid_text(name)) {
+      fail("name", "name must be 1 to 100 characters");
+      continue;
+    }
+    if (code.empty() || code.size() > 40 || !core::valid_text(code)) {
+      fail("sku_code", "sku_code must be 1 to 40 characters");
+      continue;
+    }
+    if (!price || *price < 1 || *price > 100'000'000) {
+      fail("price_fen", "price_fen must be a whole number of fen from 1 to 100000000");
+      continue;
+    }
+    if (!stock || *stock > 10'000'000) {
+      fail("stock", "stock must be a whole number up to 10000000");
+      continue;
+    }
+    if (!weight || *weight > 1'000'000) {
+      fail("weight_g", "weight_g must be a whole number of grams");
+      continue;
+    }
     if (!gtin.empty() && (!(gtin.size() == 13 || gtin.size() == 14) || !core::valid_gtin(gtin))) {
       fail("gtin", "gtin must be a GTIN-13 or GTIN-14 with a correct check digit");
       continue;
     }
     static const std::set<std::string> kYes{"yes", "true", "1", "是"}, kNo{"", "no", "false", "0", "否"};
-    if (!kYes.count(cold) && !kNo.count(cold)) { fail("cold_chain", "cold_chain must be yes or no"); continue; }
-    auto category = session.query_one("SELECT id FROM categories WHERE code = :c AND level = 3", {columns.cell(row, "category_code")});
-    if (!category) { fail("category_code", "category_code must name a third-level category"); continue; }
+    if (!kYes.count(cold) && !kNo.count(cold)) {
+      fail("cold_chain", "cold_chain must be yes or no");
+      continue;
+    }
+    auto category = session.query_one("SELECT id FROM categories WHERE code = :c AND level = 3",
+                                      {columns.cell(row, "category_code")});
+    if (!category) {
+      fail("category_code", "category_code must name a third-level category");
+      continue;
+    }
     std::optional<int64_t> brand_id;
     if (std::string brand = columns.cell(row, "brand"); !brand.empty()) {
       auto found = session.query_one("SELECT id FROM brands WHERE name = :n", {brand});
-      if (!found) { fail("brand", "no such regional brand: " + brand); continue; }
+      if (!found) {
+        fail("brand", "no such regional brand: " + brand);
+        continue;
+      }
       brand_id = found->integer(0);
     }
     auto store = session.query_one("SELECT platform_id FROM stores WHERE id = :s", {*store_id});
-    if (!store || store->integer(0) != platform_id) { fail("store_id", "no such store in the county"); continue; }
+    if (!store || store->integer(0) != platform_id) {
+      fail("store_id", "no such store in the county");
+      continue;
+    }
     catalog::NewSku sku{code, "{}", *price, *stock, *weight > 0 ? weight : std::nullopt, gtin, kYes.count(cold) > 0};
     auto key = std::make_pair(*store_id, name);
     if (auto it = by_key.find(key); it != by_key.end()) {
@@ -253,11 +287,14 @@ std::vector<int64_t> import_products(db::Session& session, const core::Table& ta
   for (const auto& [line, product] : products) {
     std::set<std::string> codes;
     for (const auto& sku : product.skus)
-      if (!codes.insert(sku.code).second) errors.push_back({line, "sku_code", "SKU code " + sku.code + " appears twice"});
+      if (!codes.insert(sku.code).second)
+        errors.push_back({line, "sku_code", "SKU code " + sku.code + " appears twice"});
     if (!errors.empty()) continue;
     auto id = insert_product(session, product, "store_accepted", actor_name, now_ms);
-    if (!id) errors.push_back({line, id.error().field, id.error().message});
-    else created.push_back(*id);
+    if (!id)
+      errors.push_back({line, id.error().field, id.error().message});
+    else
+      created.push_back(*id);
   }
   if (!errors.empty()) created.clear();
   return created;
@@ -302,7 +339,9 @@ http::Response Catalog::Impl::list_producers(http::Request& request) {
   });
   boost::json::array items;
   core::Table table;
-  if (*format) table.push_back({"id", "kind", "name", "village_code", "village_name", "household_id", "credit_code", "contact_name"});
+  if (*format)
+    table.push_back(
+        {"id", "kind", "name", "village_code", "village_name", "household_id", "credit_code", "contact_name"});
   for (const auto& row : result.rows) {
     if (*format)
       table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), region::short_village_name(row.text(5)),
@@ -324,10 +363,10 @@ http::Response Catalog::Impl::get_producer(http::Request& request) {
     row = session.query_one(std::string(kProducerColumns) + " WHERE r.id = :i", {*id});
   });
   const core::Principal& caller = **principal;
-  bool allowed = row && (caller.role == core::Role::kSupplier ? caller.producer_id == *id
-                                                              : caller.role != core::Role::kBuyer &&
-                                                                    caller.role != core::Role::kCourier &&
-                                                                    caller.sees_platform(row->integer(1)));
+  bool allowed = row && (caller.role == core::Role::kSupplier
+                             ? caller.producer_id == *id
+                             : caller.role != core::Role::kBuyer && caller.role != core::Role::kCourier &&
+                                   caller.sees_platform(row->integer(1)));
   if (!allowed) return http::error_response(request, core::not_found("no such producer"));
   return http::json_response(producer_json(*row));
 }
@@ -415,8 +454,8 @@ http::Response Catalog::Impl::import_producers(http::Request& request) {
     auto ids = catalog::import_producers(session, *table, *(*principal)->platform_id, now, errors);
     if (!errors.empty()) return core::invalid("file", "rows have errors");
     imported = ids.size();
-    audit::record(session, request, {(*principal)->platform_id, "producer", 0, "import", nullptr, audit::import_summary(ids)},
-                  now);
+    audit::record(session, request,
+                  {(*principal)->platform_id, "producer", 0, "import", nullptr, audit::import_summary(ids)}, now);
     return core::Status();
   });
   if (!errors.empty()) return http::import_error_response(request, errors);
@@ -430,7 +469,8 @@ http::Response Catalog::Impl::list_stores(http::Request& request) {
   if (!page) return http::error_response(request, page.error());
   auto format = http::export_format(request);
   if (!format) return http::error_response(request, format.error());
-  if (*format && !request.principal) return http::error_response(request, {core::ErrorCode::kUnauthenticated, "log in first", {}});
+  if (*format && !request.principal)
+    return http::error_response(request, {core::ErrorCode::kUnauthenticated, "log in first", {}});
   auto platform_filter = http::query_integer(request, "platform_id", 1, INT32_MAX);
   if (!platform_filter) return http::error_response(request, platform_filter.error());
   std::string where = " WHERE 1=1";
@@ -455,7 +495,9 @@ http::Response Catalog::Impl::list_stores(http::Request& request) {
   });
   boost::json::array items;
   core::Table table;
-  if (*format) table.push_back({"id", "name", "village_code", "village_name", "township_name", "keeper_name", "households", "products"});
+  if (*format)
+    table.push_back(
+        {"id", "name", "village_code", "village_name", "township_name", "keeper_name", "households", "products"});
   for (const auto& row : result.rows) {
     if (*format)
       table.push_back({row.text(0), row.text(2), row.text(3), region::short_village_name(row.text(4)), row.text(5),
@@ -471,7 +513,8 @@ http::Response Catalog::Impl::get_store(http::Request& request) {
   auto id = http::path_id(request);
   if (!id) return http::error_response(request, id.error());
   std::optional<db::Row> row;
-  database.with_session([&](db::Session& session) { row = session.query_one(std::string(kStoreColumns) + " WHERE s.id = :i", {*id}); });
+  database.with_session(
+      [&](db::Session& session) { row = session.query_one(std::string(kStoreColumns) + " WHERE s.id = :i", {*id}); });
   if (!row) return http::error_response(request, core::not_found("no such store"));
   return http::json_response(store_json(*row));
 }
@@ -558,11 +601,16 @@ core::Result<int64_t> store_in_scope(db::Session& session, const core::Principal
   if (!row) return core::not_found("no such store");
   bool allowed = false;
   switch (caller.role) {
-    case core::Role::kStoreKeeper: allowed = caller.store_id == store_id; break;
+    case core::Role::kStoreKeeper:
+      allowed = caller.store_id == store_id;
+      break;
     case core::Role::kCountyAdmin:
     case core::Role::kCityAdmin:
-    case core::Role::kAuditor: allowed = caller.sees_platform(row->integer(0)); break;
-    default: allowed = false;
+    case core::Role::kAuditor:
+      allowed = caller.sees_platform(row->integer(0));
+      break;
+    default:
+      allowed = false;
   }
   if (!allowed) return core::not_found("no such store");
   return row->integer(0);
@@ -583,11 +631,12 @@ http::Response Catalog::Impl::list_store_households(http::Request& request) {
       failure = platform.error();
       return;
     }
-    for (const auto& row : session.query(
-             "SELECT h.id, h.head_name, h.village_code, v.name, h.poverty_status, sh.mechanism, sh.since "
-             "FROM store_households sh JOIN households h ON h.id = sh.household_id JOIN divisions v ON v.code = h.village_code "
-             "WHERE sh.store_id = :s ORDER BY h.id",
-             {*id}))
+    for (const auto& row :
+         session.query("SELECT h.id, h.head_name, h.village_code, v.name, h.poverty_status, sh.mechanism, sh.since "
+                       "FROM store_households sh JOIN households h ON h.id = sh.household_id JOIN divisions v ON "
+                       "v.code = h.village_code "
+                       "WHERE sh.store_id = :s ORDER BY h.id",
+                       {*id}))
       items.push_back(boost::json::object{{"household_id", row.integer(0)},
                                           {"head_name", row.text(1)},
                                           {"village_code", row.text(2)},
@@ -612,7 +661,8 @@ http::Response Catalog::Impl::link_store_household(http::Request& request) {
   auto household_id = fields.integer("household_id", true, 1, INT32_MAX);
   auto mechanism = fields.text("mechanism", true, 20);
   if (fields.ok() && !kMechanisms.count(*mechanism))
-    fields.fail(core::invalid("mechanism", "mechanism must be consignment, purchase, employment, equity, floor_price or crowdfunding"));
+    fields.fail(core::invalid(
+        "mechanism", "mechanism must be consignment, purchase, employment, equity, floor_price or crowdfunding"));
   if (!fields.ok()) return http::error_response(request, fields.error());
   const int64_t now = clock.now_ms();
   auto result = database.transaction([&](db::Session& session) -> core::Status {
@@ -620,10 +670,13 @@ http::Response Catalog::Impl::link_store_household(http::Request& request) {
     if (!platform) return platform.error();
     if (!session.query_one("SELECT id FROM households WHERE id = :h AND platform_id = :p", {*household_id, *platform}))
       return core::invalid("household_id", "no such household in the store's county");
-    if (session.query_one("SELECT 1 FROM store_households WHERE store_id = :s AND household_id = :h", {*id, *household_id}))
+    if (session.query_one("SELECT 1 FROM store_households WHERE store_id = :s AND household_id = :h",
+                          {*id, *household_id}))
       return core::conflict("the household is linked to this store already", "household_id");
-    session.exec("INSERT INTO store_households (store_id, household_id, platform_id, mechanism, since) VALUES (:s, :h, :p, :m, :t)",
-                 {*id, *household_id, *platform, *mechanism, now});
+    session.exec(
+        "INSERT INTO store_households (store_id, household_id, platform_id, mechanism, since) VALUES (:s, :h, :p, :m, "
+        ":t)",
+        {*id, *household_id, *platform, *mechanism, now});
     audit::record(session, request,
                   {*platform, "store", *id, "link_household", nullptr,
                    boost::json::object{{"household_id", *household_id}, {"mechanism", *mechanism}}},
@@ -631,7 +684,8 @@ http::Response Catalog::Impl::link_store_household(http::Request& request) {
     return core::Status();
   });
   if (!result) return http::error_response(request, result.error());
-  return http::json_response(boost::json::object{{"store_id", *id}, {"household_id", *household_id}, {"mechanism", *mechanism}}, 201);
+  return http::json_response(
+      boost::json::object{{"store_id", *id}, {"household_id", *household_id}, {"mechanism", *mechanism}}, 201);
 }
 
 // GET /api/v1/certifications?product_id=&producer_id=: certifications in the caller's county.
@@ -670,12 +724,14 @@ http::Response Catalog::Impl::list_certifications(http::Request& request) {
   boost::json::array items;
   core::Table table;
   if (*format)
-    table.push_back({"id", "product_id", "producer_id", "kind", "number", "issuer", "valid_from", "valid_until", "active"});
+    table.push_back(
+        {"id", "product_id", "producer_id", "kind", "number", "issuer", "valid_from", "valid_until", "active"});
   for (const auto& row : result.rows) {
     bool active = row.integer(7) <= now && row.integer(8) >= now;
     if (*format) {
       table.push_back({row.text(0), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
-                       core::shanghai_date(row.integer(7)), core::shanghai_date(row.integer(8)), active ? "yes" : "no"});
+                       core::shanghai_date(row.integer(7)), core::shanghai_date(row.integer(8)),
+                       active ? "yes" : "no"});
       continue;
     }
     items.push_back(boost::json::object{{"id", row.integer(0)},
@@ -711,11 +767,15 @@ http::Response Catalog::Impl::create_certification(http::Request& request) {
   int64_t from_ms = 0, until_ms = 0;
   if (fields.ok() && *kind != "gi" && *kind != "green" && *kind != "organic" && *kind != "compliance")
     fields.fail(core::invalid("kind", "kind must be gi, green, organic or compliance"));
-  if (fields.ok() && !core::parse_date(*valid_from, from_ms)) fields.fail(core::invalid("valid_from", "valid_from must be YYYY-MM-DD"));
-  if (fields.ok() && !core::parse_date(*valid_until, until_ms)) fields.fail(core::invalid("valid_until", "valid_until must be YYYY-MM-DD"));
+  if (fields.ok() && !core::parse_date(*valid_from, from_ms))
+    fields.fail(core::invalid("valid_from", "valid_from must be YYYY-MM-DD"));
+  if (fields.ok() && !core::parse_date(*valid_until, until_ms))
+    fields.fail(core::invalid("valid_until", "valid_until must be YYYY-MM-DD"));
   if (fields.ok() && until_ms < from_ms) fields.fail(core::invalid("valid_until", "valid_until is before valid_from"));
-  if (fields.ok() && !product_id && !producer_id) fields.fail(core::invalid("product_id", "name a product_id or a producer_id"));
-  if (fields.ok() && evidence && !evidence->empty() && !evidence->starts_with("https://") && !evidence->starts_with("/"))
+  if (fields.ok() && !product_id && !producer_id)
+    fields.fail(core::invalid("product_id", "name a product_id or a producer_id"));
+  if (fields.ok() && evidence && !evidence->empty() && !evidence->starts_with("https://") &&
+      !evidence->starts_with("/"))
     fields.fail(core::invalid("evidence_url", "evidence_url must be an https:// URL or a path on this site"));
   if (!fields.ok()) return http::error_response(request, fields.error());
   until_ms += 24LL * 3600 * 1000 - 1;  // valid through the end of that day
@@ -723,19 +783,29 @@ http::Response Catalog::Impl::create_certification(http::Request& request) {
   const int64_t platform_id = *(*principal)->platform_id;
   boost::json::object created;
   auto result = database.transaction([&](db::Session& session) -> core::Status {
-    if (product_id && !session.query_one("SELECT id FROM products WHERE id = :i AND platform_id = :p", {*product_id, platform_id}))
+    if (product_id &&
+        !session.query_one("SELECT id FROM products WHERE id = :i AND platform_id = :p", {*product_id, platform_id}))
       return core::invalid("product_id", "no such product in your county");
-    if (producer_id && !session.query_one("SELECT id FROM producers WHERE id = :i AND platform_id = :p", {*producer_id, platform_id}))
+    if (producer_id &&
+        !session.query_one("SELECT id FROM producers WHERE id = :i AND platform_id = :p", {*producer_id, platform_id}))
       return core::invalid("producer_id", "no such producer in your county");
     int64_t id = session.insert(
-        "INSERT INTO certifications (platform_id, product_id, producer_id, kind, number, issuer, valid_from, valid_until, "
+        "INSERT INTO certifications (platform_id, product_id, producer_id, kind, number, issuer, valid_from, "
+        "valid_until, "
         "evidence_url, created_at) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j) RETURNING id",
-        {platform_id, product_id ? db::Value(*product_id) : db::Value(), producer_id ? db::Value(*producer_id) : db::Value(),
-         *kind, *number, *issuer, from_ms, until_ms, evidence.value_or(""), now});
-    created = {{"id", id}, {"kind", *kind}, {"number", *number}, {"issuer", *issuer}, {"valid_from", *valid_from},
-               {"valid_until", *valid_until}, {"active", from_ms <= now && until_ms >= now}};
-    audit::record(session, request, {platform_id, product_id ? "product" : "producer", product_id ? *product_id : *producer_id,
-                                     "certify", nullptr, created},
+        {platform_id, product_id ? db::Value(*product_id) : db::Value(),
+         producer_id ? db::Value(*producer_id) : db::Value(), *kind, *number, *issuer, from_ms, until_ms,
+         evidence.value_or(""), now});
+    created = {{"id", id},
+               {"kind", *kind},
+               {"number", *number},
+               {"issuer", *issuer},
+               {"valid_from", *valid_from},
+               {"valid_until", *valid_until},
+               {"active", from_ms <= now && until_ms >= now}};
+    audit::record(session, request,
+                  {platform_id, product_id ? "product" : "producer", product_id ? *product_id : *producer_id, "certify",
+                   nullptr, created},
                   now);
     if (product_id) session.exec("UPDATE products SET updated_at = :t WHERE id = :i", {now, *product_id});
     return core::Status();

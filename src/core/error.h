@@ -11,12 +11,12 @@ namespace longnan::core {
 
 // What went wrong, independent of transport. http/error_status.cpp maps each to one status.
 enum class ErrorCode {
-  kBadRequest,          // malformed input: bad JSON, wrong type
-  kValidation,          // well-formed but invalid value
-  kUnauthenticated,     // no or expired credentials
-  kForbidden,           // authenticated but not allowed
-  kNotFound,            // unknown id, or an id outside the caller's data scope
-  kConflict,            // state does not allow the change, or a duplicate
+  kBadRequest,       // malformed input: bad JSON, wrong type
+  kValidation,       // well-formed but invalid value
+  kUnauthenticated,  // no or expired credentials
+  kForbidden,        // authenticated but not allowed
+  kNotFound,         // unknown id, or an id outside the caller's data scope
+  kConflict,         // state does not allow the change, or a duplicate
   kPayloadTooLarge,
   kUnsupportedMediaType,
   kRateLimited,

@@ -1,21 +1,28 @@
 #include "http/http.h"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace longnan::http {
 
 std::string_view method_name(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -55,32 +62,52 @@ std::optional<std::string> Request::cookie(std::string_view name) const {
 
 int status_for(core::ErrorCode code) {
   switch (code) {
-    case core::ErrorCode::kBadRequest: return 400;
-    case core::ErrorCode::kValidation: return 422;
-    case core::ErrorCode::kUnauthenticated: return 401;
-    case core::ErrorCode::kForbidden: return 403;
-    case core::ErrorCode::kNotFound: return 404;
-    case core::ErrorCode::kMethodNotAllowed: return 405;
-    case core::ErrorCode::kConflict: return 409;
-    case core::ErrorCode::kPayloadTooLarge: return 413;
-    case core::ErrorCode::kUnsupportedMediaType: return 415;
-    case core::ErrorCode::kRateLimited: return 429;
+    case core::ErrorCode::kBadRequest:
+      return 400;
+    case core::ErrorCode::kValidation:
+      return 422;
+    case core::ErrorCode::kUnauthenticated:
+      return 401;
+    case core::ErrorCode::kForbidden:
+      return 403;
+    case core::ErrorCode::kNotFound:
+      return 404;
+    case core::ErrorCode::kMethodNotAllowed:
+      return 405;
+    case core::ErrorCode::kConflict:
+      return 409;
+    case core::ErrorCode::kPayloadTooLarge:
+      return 413;
+    case core::ErrorCode::kUnsupportedMediaType:
+      return 415;
+    case core::ErrorCode::kRateLimited:
+      return 429;
   }
   return 500;
 }
 
 std::string_view code_name(core::ErrorCode code) {
   switch (code) {
-    case core::ErrorCode::kBadRequest: return "bad_request";
-    case core::ErrorCode::kValidation: return "validation_failed";
-    case core::ErrorCode::kUnauthenticated: return "unauthenticated";
-    case core::ErrorCode::kForbidden: return "forbidden";
-    case core::ErrorCode::kNotFound: return "not_found";
-    case core::ErrorCode::kMethodNotAllowed: return "method_not_allowed";
-    case core::ErrorCode::kConflict: return "conflict";
-    case core::ErrorCode::kPayloadTooLarge: return "payload_too_large";
-    case core::ErrorCode::kUnsupportedMediaType: return "unsupported_media_type";
-    case core::ErrorCode::kRateLimited: return "too_many_requests";
+    case core::ErrorCode::kBadRequest:
+      return "bad_request";
+    case core::ErrorCode::kValidation:
+      return "validation_failed";
+    case core::ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case core::ErrorCode::kForbidden:
+      return "forbidden";
+    case core::ErrorCode::kNotFound:
+      return "not_found";
+    case core::ErrorCode::kMethodNotAllowed:
+      return "method_not_allowed";
+    case core::ErrorCode::kConflict:
+      return "conflict";
+    case core::ErrorCode::kPayloadTooLarge:
+      return "payload_too_large";
+    case core::ErrorCode::kUnsupportedMediaType:
+      return "unsupported_media_type";
+    case core::ErrorCode::kRateLimited:
+      return "too_many_requests";
   }
   return "internal";
 }
@@ -160,7 +187,8 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& segm
 
 bool Router::matches(std::string_view path) const {
   auto segments = split_path(path);
-  return std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) { return match(route, segments, nullptr); });
+  return std::any_of(routes_.begin(), routes_.end(),
+                     [&](const Route& route) { return match(route, segments, nullptr); });
 }
 
 Work Router::work_of(const Request& request) const {
@@ -195,7 +223,8 @@ Response Router::dispatch(Request& request) const {
   if (!allowed.empty()) {
     request.route = "(method not allowed)";
     Response response = error_response(
-        request, {core::ErrorCode::kMethodNotAllowed, std::string(method_name(request.method)) + " is not allowed here", {}});
+        request,
+        {core::ErrorCode::kMethodNotAllowed, std::string(method_name(request.method)) + " is not allowed here", {}});
     response.headers.emplace_back("Allow", allowed);
     return response;
   }

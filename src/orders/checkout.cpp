@@ -1,7 +1,7 @@
 // Checkout and the order state machine.
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <map>
 
 #include "core/crypto.h"
@@ -18,7 +18,7 @@ namespace {
 // The order state machine, as data.
 const std::vector<Transition> kTransitions{
     {"cancel", "pending_payment", "cancelled"},
-    {"pay_cash", "pending_payment", "paid"},  // cash collected by the store, a courier or a village agent
+    {"pay_cash", "pending_payment", "paid"},    // cash collected by the store, a courier or a village agent
     {"pay_online", "pending_payment", "paid"},  // a verified provider notification
     {"refund_cancel", "paid", "cancelled"},     // refunded in full before it left the store
     {"refund_cancel", "packed", "cancelled"},
@@ -26,7 +26,7 @@ const std::vector<Transition> kTransitions{
     {"pack", "pending_payment", "packed"},  // cash on delivery only (checked in advance_order)
     {"ship", "packed", "shipped"},
     {"deliver", "shipped", "delivered"},
-    {"redeem", "shipped", "delivered"},  // the buyer shows the pickup code at the point
+    {"redeem", "shipped", "delivered"},      // the buyer shows the pickup code at the point
     {"complete", "delivered", "completed"},  // the buyer confirms receipt, or the deadline
     {"complete", "shipped", "completed"},    // the buyer confirms receipt before the courier reports delivery
 };
@@ -43,7 +43,8 @@ constexpr int64_t kNoDeadline = INT64_C(1) << 53;
 
 bool valid_idempotency_key(std::string_view key) {
   return !key.empty() && key.size() <= 64 &&
-         key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") == std::string_view::npos;
+         key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") ==
+             std::string_view::npos;
 }
 
 }  // namespace
@@ -111,7 +112,8 @@ static OrderExtras order_extras(db::Session& session, const db::Row& order, bool
   extras.payment =
       session.query_one("SELECT provider, amount_fen, paid_at FROM payments WHERE order_id = :o", {order.integer(0)});
   extras.after_sale = session.query_one(
-      "SELECT id, kind, status, amount_fen FROM after_sales WHERE order_id = :o ORDER BY id DESC LIMIT 1", {order.integer(0)});
+      "SELECT id, kind, status, amount_fen FROM after_sales WHERE order_id = :o ORDER BY id DESC LIMIT 1",
+      {order.integer(0)});
   if (with_events)
     extras.events = session.query(
         "SELECT from_status, to_status, actor_name, note, at FROM order_events WHERE order_id = :o ORDER BY id",
@@ -172,14 +174,16 @@ boost::json::object order_json(const db::Row& order, const OrderExtras& extras, 
       {"payment_method", order.text(25)},
       {"items", std::move(items)}};
   const auto& payment = extras.payment;
-  body["payment"] = payment ? boost::json::value(boost::json::object{
-                                  {"provider", payment->text(0)}, {"amount_fen", payment->integer(1)}, {"paid_at", payment->integer(2)}})
-                            : boost::json::value();
+  body["payment"] =
+      payment
+          ? boost::json::value(boost::json::object{
+                {"provider", payment->text(0)}, {"amount_fen", payment->integer(1)}, {"paid_at", payment->integer(2)}})
+          : boost::json::value();
   const auto& after_sale = extras.after_sale;
   body["after_sale"] = after_sale ? boost::json::value(boost::json::object{{"id", after_sale->integer(0)},
-                                                                          {"kind", after_sale->text(1)},
-                                                                          {"status", after_sale->text(2)},
-                                                                          {"amount_fen", after_sale->integer(3)}})
+                                                                           {"kind", after_sale->text(1)},
+                                                                           {"status", after_sale->text(2)},
+                                                                           {"amount_fen", after_sale->integer(3)}})
                                   : boost::json::value();
   if (view.with_events) {
     boost::json::array events;
@@ -231,10 +235,13 @@ int64_t restock(db::Session& session, int64_t item_id, int64_t quantity) {
     return 0;
   if (!item->is_null(2)) {
     // A sale's units go back to the sale (and to the buyer's allowance) while it runs.
-    session.exec("UPDATE sale_event_buyers SET quantity = quantity - :q WHERE event_id = :e AND user_id = :u AND quantity >= :q2",
-                 {units, item->integer(2), item->integer(3), units});
-    if (session.exec("UPDATE sale_event_skus SET stock = stock + :q WHERE event_id = :e AND sku_id = :s AND released = 0",
-                     {units, item->integer(2), item->integer(0)}) == 1)
+    session.exec(
+        "UPDATE sale_event_buyers SET quantity = quantity - :q WHERE event_id = :e AND user_id = :u AND quantity >= "
+        ":q2",
+        {units, item->integer(2), item->integer(3), units});
+    if (session.exec(
+            "UPDATE sale_event_skus SET stock = stock + :q WHERE event_id = :e AND sku_id = :s AND released = 0",
+            {units, item->integer(2), item->integer(0)}) == 1)
       return units;
   }
   session.exec("UPDATE skus SET stock = stock + :q WHERE id = :s", {units, item->integer(0)});
@@ -258,10 +265,12 @@ http::Response Orders::checkout(http::Request& request) {
   auto principal = http::require_login(request);
   if (!principal) return http::error_response(request, principal.error());
   auto key = request.header("idempotency-key");
-  if (!key) return http::error_response(request, core::bad_request("the Idempotency-Key header is required", "Idempotency-Key"));
+  if (!key)
+    return http::error_response(request,
+                                core::bad_request("the Idempotency-Key header is required", "Idempotency-Key"));
   if (!valid_idempotency_key(*key))
-    return http::error_response(request, core::bad_request("Idempotency-Key must be 1 to 64 letters, digits or -_.:",
-                                                           "Idempotency-Key"));
+    return http::error_response(
+        request, core::bad_request("Idempotency-Key must be 1 to 64 letters, digits or -_.:", "Idempotency-Key"));
   auto body = http::parse_object(request);
   if (!body) return http::error_response(request, body.error());
   auto parsed = parse_checkout(**principal, *body);
@@ -273,16 +282,17 @@ http::Response Orders::checkout(http::Request& request) {
 
   // The answer for a checkout that exists: the same orders, or 409 for another request.
   auto replay = [&](db::Session& session) -> std::optional<http::Response> {
-    auto existing = session.query_one("SELECT id, request_hash, total_fen FROM checkouts WHERE user_id = :u AND "
-                                      "idempotency_key = :k",
-                                      {user_id, idempotency_key});
+    auto existing = session.query_one(
+        "SELECT id, request_hash, total_fen FROM checkouts WHERE user_id = :u AND "
+        "idempotency_key = :k",
+        {user_id, idempotency_key});
     if (!existing) return std::nullopt;
     if (existing->text(1) != request_hash)
-      return http::error_response(request, core::conflict("this Idempotency-Key was used for a different checkout",
-                                                          "Idempotency-Key"));
+      return http::error_response(
+          request, core::conflict("this Idempotency-Key was used for a different checkout", "Idempotency-Key"));
     boost::json::array orders;
-    for (const auto& row : session.query(std::string(kOrderColumns) + " WHERE o.checkout_id = :c ORDER BY o.id",
-                                         {existing->integer(0)}))
+    for (const auto& row :
+         session.query(std::string(kOrderColumns) + " WHERE o.checkout_id = :c ORDER BY o.id", {existing->integer(0)}))
       orders.push_back(order_json(session, row, cipher_, OrderView{.full_phone = true, .buyer = true}));
     return http::json_response(boost::json::object{
         {"checkout_id", existing->integer(0)}, {"total_fen", existing->integer(2)}, {"orders", std::move(orders)}});
@@ -319,7 +329,8 @@ http::Response Orders::checkout(http::Request& request) {
           {wanted.address_id, user_id});
       if (!address) return core::invalid("address_id", "no such address of yours");
       if (wanted.for_household_id) {
-        auto household = session.query_one("SELECT platform_id FROM households WHERE id = :h", {*wanted.for_household_id});
+        auto household =
+            session.query_one("SELECT platform_id FROM households WHERE id = :h", {*wanted.for_household_id});
         if (!household || household->integer(0) != (*principal)->platform_id.value_or(0))
           return core::invalid("on_behalf_of.household_id", "no such household in your county");
       }
@@ -335,25 +346,42 @@ http::Response Orders::checkout(http::Request& request) {
         draft.freight_fen = *freight;
         const int64_t order_id = session.insert(
             "INSERT INTO orders (platform_id, store_id, buyer_user_id, checkout_id, status, delivery_mode, recipient, "
-            "phone_enc, division_code, address_detail, note, goods_fen, freight_fen, total_fen, pay_deadline, created_at, "
-            "updated_at, for_name, for_household_id, pickup_code, payment_method) VALUES (:p, :s, :u, :c, 'pending_payment', "
+            "phone_enc, division_code, address_detail, note, goods_fen, freight_fen, total_fen, pay_deadline, "
+            "created_at, "
+            "updated_at, for_name, for_household_id, pickup_code, payment_method) VALUES (:p, :s, :u, :c, "
+            "'pending_payment', "
             ":m, :r, :ph, :d, :x, :n, :g, :f, :t, :dl, :ca, :ua, :fn, :fh, :pc, :pm) RETURNING id",
-            {draft.platform_id, draft.store_id, user_id, checkout_id, wanted.mode, address->text(0), address->text(1),
-             address->text(2), address->text(3), wanted.note, draft.goods_fen, draft.freight_fen,
+            {draft.platform_id,
+             draft.store_id,
+             user_id,
+             checkout_id,
+             wanted.mode,
+             address->text(0),
+             address->text(1),
+             address->text(2),
+             address->text(3),
+             wanted.note,
+             draft.goods_fen,
+             draft.freight_fen,
              draft.goods_fen + draft.freight_fen,
-             wanted.payment_method == "cash_on_delivery" ? kNoDeadline : now + options_.pay_timeout_ms, now, now,
-             wanted.for_name, wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
+             wanted.payment_method == "cash_on_delivery" ? kNoDeadline : now + options_.pay_timeout_ms,
+             now,
+             now,
+             wanted.for_name,
+             wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
              wanted.mode != "express" ? pickup_code() : std::string(),  // shown to whoever hands over
              wanted.payment_method});
         for (const auto& line : draft.lines)
           session.exec(
-              "INSERT INTO order_items (order_id, platform_id, sku_id, product_id, producer_id, name, sku_code, price_fen, "
+              "INSERT INTO order_items (order_id, platform_id, sku_id, product_id, producer_id, name, sku_code, "
+              "price_fen, "
               "quantity, subtotal_fen, sale_event_id) VALUES (:o, :p, :s, :pr, :pd, :n, :c, :f, :q, :t, :e)",
               {order_id, draft.platform_id, line.sku_id, line.product_id, line.producer_id, line.name, line.sku_code,
                line.price_fen, line.quantity, line.price_fen * line.quantity,
                line.sale_event_id ? db::Value(*line.sale_event_id) : db::Value()});
         session.exec(
-            "INSERT INTO order_events (order_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, at) "
+            "INSERT INTO order_events (order_id, platform_id, from_status, to_status, actor_user_id, actor_name, note, "
+            "at) "
             "VALUES (:o, :p, NULL, 'pending_payment', :u, :a, :n, :t)",
             {order_id, draft.platform_id, user_id, (*principal)->name,
              wanted.for_name.empty() ? std::string() : "代购: " + wanted.for_name, now});
@@ -397,8 +425,8 @@ http::Response Orders::list_orders(http::Request& request) {
   std::vector<db::Value> params;
   // ?mine=1: the caller's own purchases, whatever their role (staff buy too).
   std::string where = " WHERE 1=1" + list_scope(caller, request.query_param("mine").has_value(), true, "o", params);
-  auto status = http::query_enum(request, "status",
-                                 {"pending_payment", "paid", "packed", "shipped", "delivered", "completed", "cancelled"});
+  auto status = http::query_enum(
+      request, "status", {"pending_payment", "paid", "packed", "shipped", "delivered", "completed", "cancelled"});
   if (!status) return http::error_response(request, status.error());
   if (*status) {
     where += " AND o.status = :st";
@@ -426,12 +454,14 @@ http::Response Orders::list_orders(http::Request& request) {
         lines += (lines.empty() ? "" : "; ") + std::string(item.at("name").as_string()) + " ×" +
                  std::to_string(item.at("quantity").as_int64());
       const auto& address = order["address"].as_object();
-      auto text = [&](const boost::json::object& object, const char* key) { return std::string(object.at(key).as_string()); };
+      auto text = [&](const boost::json::object& object, const char* key) {
+        return std::string(object.at(key).as_string());
+      };
       table.push_back({row.text(0), core::shanghai_date(row.integer(17)), row.text(3), row.text(6), row.text(7),
                        text(address, "recipient"), text(address, "phone"),
                        text(address, "province_name") + text(address, "township_name") + text(address, "village_name"),
-                       text(address, "detail"), lines,
-                       row.text(13), row.text(14), row.text(15), row.text(19), row.text(20)});
+                       text(address, "detail"), lines, row.text(13), row.text(14), row.text(15), row.text(19),
+                       row.text(20)});
     }
   });
   return http::list_response(*format, *page, total, std::move(items), table, "orders");
@@ -479,7 +509,8 @@ http::Response Orders::cancel_order(http::Request& request) {
     auto access = access_to(**principal, *row);
     if (!access.any()) return core::not_found("no such order");
     if (!(access.buyer || access.store || access.county)) return core::forbidden("your role may not cancel orders");
-    if (!apply(session, *id, row->integer(1), cancel, (*principal)->user_id, (*principal)->name, reason.value_or(""), now))
+    if (!apply(session, *id, row->integer(1), cancel, (*principal)->user_id, (*principal)->name, reason.value_or(""),
+               now))
       return core::conflict("only an unpaid order can be cancelled; this one is " + row->text(6), "status");
     updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
                          access.view(true));
@@ -510,7 +541,8 @@ http::Response Orders::advance_order(http::Request& request) {
   if (!fields.ok()) return http::error_response(request, fields.error());
   static const std::vector<std::string_view> kActions{"pay_cash", "pack", "ship", "deliver", "redeem", "complete"};
   if (std::find(kActions.begin(), kActions.end(), *action) == kActions.end())
-    return http::error_response(request, core::invalid("action", "action must be pay_cash, pack, ship, deliver, redeem or complete"));
+    return http::error_response(
+        request, core::invalid("action", "action must be pay_cash, pack, ship, deliver, redeem or complete"));
   const int64_t now = clock_.now_ms();
   boost::json::object updated;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
@@ -521,20 +553,27 @@ http::Response Orders::advance_order(http::Request& request) {
     bool allowed = false;
     if (*action == "pay_cash" || *action == "deliver" || *action == "redeem")
       allowed = access.store || access.county || access.courier;
-    else if (*action == "pack" || *action == "ship") allowed = access.store || access.county;
-    else if (*action == "complete") allowed = access.buyer;
+    else if (*action == "pack" || *action == "ship")
+      allowed = access.store || access.county;
+    else if (*action == "complete")
+      allowed = access.buyer;
     if (!allowed) return core::forbidden("your role may not " + *action + " this order");
-    if (*action == "ship" && row->text(7) == "express" && (!carrier || carrier->empty() || !waybill || waybill->empty()))
-      return core::invalid(carrier && !carrier->empty() ? "waybill" : "carrier", "express orders ship with a carrier and a waybill number");
+    if (*action == "ship" && row->text(7) == "express" &&
+        (!carrier || carrier->empty() || !waybill || waybill->empty()))
+      return core::invalid(carrier && !carrier->empty() ? "waybill" : "carrier",
+                           "express orders ship with a carrier and a waybill number");
     if (*action == "redeem") {
       const std::string expected = row->text(kOrderPickupCode);
       if (expected.empty()) return core::conflict("this order is not collected at a point", "action");
-      if (!code || !core::equal_constant_time(*code, expected)) return core::invalid("code", "the pickup code does not match");
+      if (!code || !core::equal_constant_time(*code, expected))
+        return core::invalid("code", "the pickup code does not match");
     }
     if ((*action == "pack" || *action == "ship") &&
-        session.scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = :o AND status IN ('requested', 'accepted', 'returned')",
-                       {*id}) > 0)
-      return core::conflict("the buyer has asked for a refund: answer the request before sending the goods", "after_sale");
+        session.scalar(
+            "SELECT COUNT(*) FROM after_sales WHERE order_id = :o AND status IN ('requested', 'accepted', 'returned')",
+            {*id}) > 0)
+      return core::conflict("the buyer has asked for a refund: answer the request before sending the goods",
+                            "after_sale");
     const bool cash_on_delivery = row->text(kOrderPaymentMethod) == "cash_on_delivery";
     const bool unpaid = session.scalar("SELECT COUNT(*) FROM payments WHERE order_id = :o", {*id}) == 0;
     if (*action == "pack" && row->text(kOrderStatus) == "pending_payment" && !cash_on_delivery)
@@ -543,15 +582,16 @@ http::Response Orders::advance_order(http::Request& request) {
       return core::conflict("cash on delivery: the person who hands over the goods records the cash first", "action");
     // The step out of the order's current status (an action may start from several).
     const Transition* transition = find_transition(*action, row->text(kOrderStatus));
-    if (!transition ||
-        !apply(session, *id, row->integer(1), *transition, (*principal)->user_id, (*principal)->name, note.value_or(""), now))
+    if (!transition || !apply(session, *id, row->integer(1), *transition, (*principal)->user_id, (*principal)->name,
+                              note.value_or(""), now))
       return core::conflict("cannot " + *action + " an order that is " + row->text(6), "action");
     // Cash on delivery is paid when the goods are handed over.
     if (*action == "pay_cash" || ((*action == "deliver" || *action == "redeem") && cash_on_delivery && unpaid))
       record_payment(session, *id, row->integer(kOrderPlatform), "cash", row->integer(kOrderTotal), note.value_or(""),
                      (*principal)->user_id, now);
     if (*action == "ship")
-      session.exec("UPDATE orders SET carrier = :c, waybill = :w WHERE id = :i", {carrier.value_or(""), waybill.value_or(""), *id});
+      session.exec("UPDATE orders SET carrier = :c, waybill = :w WHERE id = :i",
+                   {carrier.value_or(""), waybill.value_or(""), *id});
     updated = order_json(session, *session.query_one(std::string(kOrderColumns) + " WHERE o.id = :i", {*id}), cipher_,
                          access.view(true));
     return core::Status();
@@ -565,15 +605,16 @@ int Orders::sweep_once() {
   const int64_t now = clock_.now_ms();
   std::vector<std::pair<int64_t, int64_t>> overdue;  // order id, platform id
   database_.with_session([&](db::Session& session) {
-    for (const auto& row : session.query(
-             "SELECT id, platform_id FROM orders WHERE status = 'pending_payment' AND pay_deadline <= :t "
-             "AND payment_method = 'online' ORDER BY id LIMIT 500",
-             {now}))
+    for (const auto& row :
+         session.query("SELECT id, platform_id FROM orders WHERE status = 'pending_payment' AND pay_deadline <= :t "
+                       "AND payment_method = 'online' ORDER BY id LIMIT 500",
+                       {now}))
       overdue.emplace_back(row.integer(0), row.integer(1));
   });
   for (const auto& [id, platform_id] : overdue)
     database_.write([&](db::Session& session) {
-      if (apply(session, id, platform_id, transition_named("cancel"), std::nullopt, "system", "payment deadline passed", now))
+      if (apply(session, id, platform_id, transition_named("cancel"), std::nullopt, "system", "payment deadline passed",
+                now))
         ++cancelled;
     });
   // Delivered orders complete by themselves once the after-sales window has passed.
@@ -581,14 +622,16 @@ int Orders::sweep_once() {
   database_.with_session([&](db::Session& session) {
     for (const auto& row : session.query(
              "SELECT id, platform_id FROM orders o WHERE status = 'delivered' AND updated_at <= :t AND NOT EXISTS "
-             "(SELECT 1 FROM after_sales a WHERE a.order_id = o.id AND a.status IN ('requested', 'accepted', 'returned')) "
+             "(SELECT 1 FROM after_sales a WHERE a.order_id = o.id AND a.status IN ('requested', 'accepted', "
+             "'returned')) "
              "ORDER BY id LIMIT 500",
              {now - options_.complete_after_ms}))
       settled.emplace_back(row.integer(0), row.integer(1));
   });
   for (const auto& [id, platform_id] : settled)
     database_.write([&](db::Session& session) {
-      if (apply(session, id, platform_id, transition_named("complete"), std::nullopt, "system", "after-sales window closed", now))
+      if (apply(session, id, platform_id, transition_named("complete"), std::nullopt, "system",
+                "after-sales window closed", now))
         ++cancelled;
     });
   return cancelled;

@@ -13,22 +13,24 @@ namespace {
 constexpr size_t kMaxRules = 50;
 
 boost::json::object template_json(db::Session& session, int64_t store_id) {
-  auto header = session.query_one("SELECT free_over_fen, updated_at FROM freight_templates WHERE store_id = :s", {store_id});
+  auto header =
+      session.query_one("SELECT free_over_fen, updated_at FROM freight_templates WHERE store_id = :s", {store_id});
   boost::json::array rules;
-  for (const auto& row : session.query(
-           "SELECT region_prefix, first_weight_g, first_fen, extra_weight_g, extra_fen FROM freight_rules WHERE store_id = :s "
-           "ORDER BY region_prefix",
-           {store_id}))
+  for (const auto& row : session.query("SELECT region_prefix, first_weight_g, first_fen, extra_weight_g, extra_fen "
+                                       "FROM freight_rules WHERE store_id = :s "
+                                       "ORDER BY region_prefix",
+                                       {store_id}))
     rules.push_back(boost::json::object{{"region_prefix", row.text(0)},
                                         {"first_weight_g", row.integer(1)},
                                         {"first_fen", row.integer(2)},
                                         {"extra_weight_g", row.integer(3)},
                                         {"extra_fen", row.integer(4)}});
-  return {{"store_id", store_id},
-          {"configured", header.has_value()},
-          {"free_over_fen", header && !header->is_null(0) ? boost::json::value(header->integer(0)) : boost::json::value()},
-          {"updated_at", header ? boost::json::value(header->integer(1)) : boost::json::value()},
-          {"rules", std::move(rules)}};
+  return {
+      {"store_id", store_id},
+      {"configured", header.has_value()},
+      {"free_over_fen", header && !header->is_null(0) ? boost::json::value(header->integer(0)) : boost::json::value()},
+      {"updated_at", header ? boost::json::value(header->integer(1)) : boost::json::value()},
+      {"rules", std::move(rules)}};
 }
 
 }  // namespace
@@ -48,10 +50,11 @@ core::Result<int64_t> freight_for(db::Session& session, const OrderDraft& draft)
   if (!header) return int64_t{0};  // the store has no template: delivery is free
   // The longest prefix of the address's division code that has a rule.
   std::optional<db::Row> rule;
-  for (const auto& row : session.query(
-           "SELECT region_prefix, first_weight_g, first_fen, extra_weight_g, extra_fen FROM freight_rules WHERE store_id = :s",
-           {draft.store_id}))
-    if (draft.division_code.starts_with(row.text(0)) && (!rule || row.text(0).size() > rule->text(0).size())) rule = row;
+  for (const auto& row : session.query("SELECT region_prefix, first_weight_g, first_fen, extra_weight_g, extra_fen "
+                                       "FROM freight_rules WHERE store_id = :s",
+                                       {draft.store_id}))
+    if (draft.division_code.starts_with(row.text(0)) && (!rule || row.text(0).size() > rule->text(0).size()))
+      rule = row;
   if (!rule) {
     auto store = session.query_one("SELECT name FROM stores WHERE id = :s", {draft.store_id});
     return core::invalid("address_id", (store ? store->text(0) : "a store") + " does not deliver to this region");
@@ -80,7 +83,8 @@ http::Response Orders::get_freight(http::Request& request) {
 // first_fen, extra_weight_g, extra_fen}]}: the store keeper or the county replaces the
 // template as a whole. Applies to orders placed from now on.
 http::Response Orders::put_freight(http::Request& request) {
-  auto principal = http::require_role(request, {core::Role::kStoreKeeper, core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  auto principal =
+      http::require_role(request, {core::Role::kStoreKeeper, core::Role::kCountyAdmin, core::Role::kCityAdmin});
   if (!principal) return http::error_response(request, principal.error());
   auto id = http::path_id(request);
   if (!id) return http::error_response(request, id.error());
@@ -89,7 +93,8 @@ http::Response Orders::put_freight(http::Request& request) {
   http::Fields fields(*body);
   auto free_over = fields.integer("free_over_fen", false, 1, INT64_C(1) << 40);
   const auto* rule_array = fields.array("rules", true, kMaxRules);
-  if (fields.ok() && rule_array->empty()) fields.fail(core::invalid("rules", "give at least one rule (region_prefix \"\" for everywhere)"));
+  if (fields.ok() && rule_array->empty())
+    fields.fail(core::invalid("rules", "give at least one rule (region_prefix \"\" for everywhere)"));
   if (!fields.ok()) return http::error_response(request, fields.error());
   struct Rule {
     std::string prefix;
@@ -99,7 +104,8 @@ http::Response Orders::put_freight(http::Request& request) {
   for (size_t index = 0; index < rule_array->size(); ++index) {
     const auto& value = (*rule_array)[index];
     const std::string where = "rules[" + std::to_string(index) + "]";
-    if (!value.is_object()) return http::error_response(request, core::bad_request(where + " must be an object", "rules"));
+    if (!value.is_object())
+      return http::error_response(request, core::bad_request(where + " must be an object", "rules"));
     http::Fields rule(value.as_object());
     auto prefix = rule.text("region_prefix", false, 12);  // "" or absent: everywhere
     auto first_weight = rule.integer("first_weight_g", true, 1, 1'000'000);
@@ -138,8 +144,12 @@ http::Response Orders::put_freight(http::Request& request) {
           {*id, rule.prefix, rule.first_weight_g, rule.first_fen, rule.extra_weight_g, rule.extra_fen});
     answer = template_json(session, *id);
     audit::record(session, request,
-                  {.platform_id = store->integer(0), .entity = "freight_template", .entity_id = *id, .action = "update",
-                   .before = before, .after = answer},
+                  {.platform_id = store->integer(0),
+                   .entity = "freight_template",
+                   .entity_id = *id,
+                   .action = "update",
+                   .before = before,
+                   .after = answer},
                   now);
     return core::Status();
   });
@@ -175,10 +185,11 @@ http::Response Orders::quote(http::Request& request) {
         if (!freight) return freight.error();
         auto store = session.query_one("SELECT name FROM stores WHERE id = :s", {draft.store_id});
         total += draft.goods_fen + *freight;
-        orders.push_back(boost::json::object{{"store", boost::json::object{{"id", draft.store_id}, {"name", store->text(0)}}},
-                                             {"goods_fen", draft.goods_fen},
-                                             {"freight_fen", *freight},
-                                             {"total_fen", draft.goods_fen + *freight}});
+        orders.push_back(
+            boost::json::object{{"store", boost::json::object{{"id", draft.store_id}, {"name", store->text(0)}}},
+                                {"goods_fen", draft.goods_fen},
+                                {"freight_fen", *freight},
+                                {"total_fen", draft.goods_fen + *freight}});
       }
       answer = {{"orders", std::move(orders)}, {"total_fen", total}};
       return core::Status();

@@ -4,16 +4,15 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/principal.h"
-#include "core/clock.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "orders/providers.h"
@@ -96,8 +95,8 @@ struct CheckoutRequest {
   std::string mode;  // delivery mode
   std::string note;
   std::string payment_method = "online";  // or cash_on_delivery
-  std::optional<SaleWanted> sale;  // buy one SKU of a sale event instead of the cart
-  std::string for_name;            // a village agent orders for this villager
+  std::optional<SaleWanted> sale;         // buy one SKU of a sale event instead of the cart
+  std::string for_name;                   // a village agent orders for this villager
   std::optional<int64_t> for_household_id;
 };
 core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body);
@@ -193,8 +192,9 @@ class Payments {
   // was paid with, inside the caller's transaction: records the refund, moves
   // orders.refunded_fen and posts the reversing ledger entries over `items` (all when
   // empty). Fails (409) when the order was not paid or has less than `amount` left.
-  core::Result<int64_t> refund(db::Session& session, int64_t order_id, int64_t amount, std::optional<int64_t> after_sale_id,
-                               const std::vector<int64_t>& items, std::optional<int64_t> actor_id, int64_t now);
+  core::Result<int64_t> refund(db::Session& session, int64_t order_id, int64_t amount,
+                               std::optional<int64_t> after_sale_id, const std::vector<int64_t>& items,
+                               std::optional<int64_t> actor_id, int64_t now);
 
  private:
   http::Response pay_checkout(http::Request& request);

@@ -48,7 +48,8 @@ core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, cons
   }
   if (agent) {
     // 代购: the village store keeper orders for a villager without a smartphone.
-    if (caller.role != core::Role::kStoreKeeper) return core::forbidden("only a village agent (store keeper) orders for others");
+    if (caller.role != core::Role::kStoreKeeper)
+      return core::forbidden("only a village agent (store keeper) orders for others");
     http::Fields part(*agent);
     auto name = part.text("name", true, 40);
     auto household = part.integer("household_id", false, 1, INT64_MAX);
@@ -64,7 +65,8 @@ core::Result<std::vector<OrderLine>> cart_lines(db::Session& session, int64_t us
   std::vector<OrderLine> lines;
   for (const auto& row : session.query(
            "SELECT c.sku_id, c.quantity, k.price_fen, k.code, p.id, p.name, p.store_id, p.producer_id, p.platform_id, "
-           "COALESCE(k.weight_g, 0) FROM cart_items c JOIN skus k ON k.id = c.sku_id JOIN products p ON p.id = k.product_id "
+           "COALESCE(k.weight_g, 0) FROM cart_items c JOIN skus k ON k.id = c.sku_id JOIN products p ON p.id = "
+           "k.product_id "
            "WHERE c.user_id = :u AND p.status = 'listed' ORDER BY p.store_id, c.sku_id",
            {user_id}))
     lines.push_back(OrderLine{.sku_id = row.integer(0),
@@ -100,7 +102,8 @@ core::Result<std::vector<OrderLine>> sale_line(db::Session& session, const SaleW
   if (row->integer(15) + sale.quantity > limit)
     return core::conflict("each buyer may buy at most " + std::to_string(limit) + " in this sale", "sale.quantity");
   if (row->integer(14) || row->integer(13) < sale.quantity)
-    return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left", "sale.quantity");
+    return core::conflict("sold out: the sale has fewer than " + std::to_string(sale.quantity) + " left",
+                          "sale.quantity");
   return std::vector<OrderLine>{OrderLine{.sku_id = sale.sku_id,
                                           .product_id = row->integer(7),
                                           .producer_id = row->integer(10),
@@ -137,10 +140,12 @@ core::Status reserve_stock(db::Session& session, const std::vector<OrderLine>& l
                      {event, user_id, line.quantity, line.sale_limit}) != 1)
       return core::conflict("each buyer may buy at most " + std::to_string(line.sale_limit) + " in this sale",
                             "sale.quantity");
-    if (session.exec("UPDATE sale_event_skus SET stock = stock - :q WHERE event_id = :e AND sku_id = :s AND released = 0 "
-                     "AND stock >= :q2",
-                     {line.quantity, event, line.sku_id, line.quantity}) != 1)
-      return core::conflict("sold out: the sale has fewer than " + std::to_string(line.quantity) + " left", "sale.quantity");
+    if (session.exec(
+            "UPDATE sale_event_skus SET stock = stock - :q WHERE event_id = :e AND sku_id = :s AND released = 0 "
+            "AND stock >= :q2",
+            {line.quantity, event, line.sku_id, line.quantity}) != 1)
+      return core::conflict("sold out: the sale has fewer than " + std::to_string(line.quantity) + " left",
+                            "sale.quantity");
   }
   return core::Status();
 }
@@ -159,8 +164,6 @@ std::vector<OrderDraft> group_by_store(const std::vector<OrderLine>& lines) {
   return drafts;
 }
 
-std::string pickup_code() {
-  return std::to_string(100000 + randombytes_uniform(900000));
-}
+std::string pickup_code() { return std::to_string(100000 + randombytes_uniform(900000)); }
 
 }  // namespace longnan::orders
