@@ -16,6 +16,7 @@
 #include "http/json.h"
 #include "orders/orders.h"
 #include "region/region.h"
+#include "server/http_client.h"
 #include "sheet/sheet.h"
 
 namespace longnan::app {
@@ -72,6 +73,18 @@ std::shared_ptr<const delivery::DistanceMatrix> distance_matrix(const Config& co
   if (!matrix) throw std::runtime_error(matrix.error().message);
   return std::make_shared<const delivery::DistanceMatrix>(std::move(*matrix));
 }
+
+// The road router of the configuration: OSRM's table service, ten seconds per request.
+std::function<core::Result<delivery::RoadTable>(const std::vector<delivery::LatLng>&)> road_table(
+    const Config& config) {
+  if (config.osrm_url.empty()) return nullptr;
+  if (!config.osrm_url.starts_with("http://"))
+    throw std::runtime_error("--osrm-url must be an http:// URL such as http://127.0.0.1:5000");
+  return [url = config.osrm_url](const std::vector<delivery::LatLng>& places) {
+    return delivery::osrm_table(
+        url, places, [](const std::string& target) { return server::http_get(target, std::chrono::seconds(10)); });
+  };
+}
 }  // namespace
 
 App::App(const Config& config)
@@ -102,10 +115,11 @@ App::App(const Config& config)
                                             ? cipher_.lookup_hash("sandbox payment notifications")
                                             : config.sandbox_secret});
   modules_->orders->register_routes(router_);
-  modules_->delivery = std::make_unique<delivery::Delivery>(
-      *database_, clock_, cipher_,
-      delivery::Options{
-          .circuity = config.circuity, .road_speed_kmh = config.road_speed_kmh, .matrix = distance_matrix(config)});
+  modules_->delivery = std::make_unique<delivery::Delivery>(*database_, clock_, cipher_,
+                                                            delivery::Options{.circuity = config.circuity,
+                                                                              .road_speed_kmh = config.road_speed_kmh,
+                                                                              .matrix = distance_matrix(config),
+                                                                              .road_table = road_table(config)});
   modules_->delivery->register_routes(router_);
   audit::register_routes(router_, *database_);
 

@@ -27,6 +27,7 @@ struct Config {
   double circuity = 1.4;        // road km per great-circle km, for route planning
   double road_speed_kmh = 30;   // average speed of delivery vehicles, for route planning
   std::string distance_matrix;  // CSV of road distances and times between nodes; empty: estimates only
+  std::string osrm_url;         // an OSRM server (http://host:port) for road distances; empty: none
 };
 
 // Everything the request handlers share. Built once at start-up.

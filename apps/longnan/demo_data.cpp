@@ -333,12 +333,28 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
          std::nullopt, std::nullopt);
     user("13800000011", "两当蜂蜜合作社", core::Role::kSupplier, liangdang.platform_id, std::nullopt,
          liangdang.cooperatives.front(), std::nullopt);
-    // The delivery network of every county, and the demo courier driving 成县's first van.
+    // A second 成县 courier runs the 鸡峰镇 station: its manager, who dispatches its local runs,
+    // and the driver of its van.
+    user("13800000012", "鸡峰镇站长", core::Role::kCourier, chengxian.platform_id, std::nullopt, std::nullopt,
+         std::nullopt);
+    // The delivery network of every county; the demo courier drives the first van of 成县's
+    // park (the line-haul and the town), the station manager the 鸡峰镇 station's van.
     summary.logistics_nodes = delivery::create_demo_network(session, now_ms);
     session.exec(
         "UPDATE vehicles SET driver_user_id = (SELECT id FROM users WHERE phone = '13800000005') "
-        "WHERE id = (SELECT MIN(id) FROM vehicles WHERE platform_id = :p)",
+        "WHERE id = (SELECT MIN(v.id) FROM vehicles v JOIN logistics_nodes n ON n.id = v.home_node_id "
+        "WHERE n.platform_id = :p AND n.tier = 'park')",
         {chengxian.platform_id});
+    const int64_t jifeng_station =
+        session.scalar("SELECT id FROM logistics_nodes WHERE division_code = '621221112' AND tier = 'station'");
+    session.exec(
+        "UPDATE logistics_nodes SET manager_user_id = (SELECT id FROM users WHERE phone = '13800000012') "
+        "WHERE id = :n",
+        {jifeng_station});
+    session.exec(
+        "UPDATE vehicles SET driver_user_id = (SELECT id FROM users WHERE phone = '13800000012') "
+        "WHERE home_node_id = :n",
+        {jifeng_station});
   });
   return summary;
 }

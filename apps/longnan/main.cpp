@@ -108,6 +108,11 @@ int main(int argc, char** argv) {
                    "duration_s) that replace the estimates when planning routes")
       ->check(CLI::ExistingFile);
   serve
+      ->add_option("--osrm-url", config.osrm_url,
+                   "an OSRM server (http://host:port) whose table service gives road distances and times for the "
+                   "pairs the distance matrix lacks")
+      ->envname("LONGNAN_OSRM_URL");
+  serve
       ->add_option("--sandbox-secret", config.sandbox_secret,
                    "key the sandbox payment provider signs its notifications with (default: derived from the key file)")
       ->envname("LONGNAN_SANDBOX_SECRET");

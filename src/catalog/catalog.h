@@ -33,6 +33,7 @@ struct NewSku {
   int64_t price_fen = 0;
   int64_t stock = 0;
   std::optional<int64_t> weight_g;
+  std::optional<int64_t> volume_ml;
   std::string gtin;
   bool cold_chain = false;
 };

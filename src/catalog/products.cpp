@@ -20,6 +20,7 @@ namespace {
 
 constexpr int64_t kMaxPriceFen = 100'000'000;  // ¥1,000,000 per item
 constexpr int64_t kMaxStock = 10'000'000;
+constexpr int64_t kMaxVolumeMl = 10'000'000;  // 10 m³
 constexpr size_t kMaxSearchHits = 2000;
 
 constexpr std::string_view kProductSelect =
@@ -293,7 +294,8 @@ boost::json::object product_detail(db::Session& session, const db::Row& row, int
   body["certifications"] = std::move(certifications);
   boost::json::array skus;
   for (const auto& sku : session.query(
-           "SELECT id, code, attrs_json, price_fen, stock, weight_g, gtin, cold_chain FROM skus WHERE product_id = :p "
+           "SELECT id, code, attrs_json, price_fen, stock, weight_g, gtin, cold_chain, volume_ml FROM skus WHERE "
+           "product_id = :p "
            "ORDER BY id",
            {id}))
     skus.push_back(
@@ -304,7 +306,8 @@ boost::json::object product_detail(db::Session& session, const db::Row& row, int
                             {"stock", sku.integer(4)},
                             {"weight_g", sku.is_null(5) ? boost::json::value() : sku.integer(5)},
                             {"gtin", sku.is_null(6) ? boost::json::value() : boost::json::value(sku.text(6))},
-                            {"cold_chain", sku.integer(7) != 0}});
+                            {"cold_chain", sku.integer(7) != 0},
+                            {"volume_ml", sku.is_null(8) ? boost::json::value() : sku.integer(8)}});
   body["skus"] = std::move(skus);
   return body;
 }
@@ -355,6 +358,7 @@ core::Result<std::vector<NewSku>> skus_from_json(const boost::json::array& array
     auto price = fields.integer("price_fen", true, 1, kMaxPriceFen);
     auto stock = fields.integer("stock", true, 0, kMaxStock);
     auto weight = fields.integer("weight_g", false, 1, 1'000'000);
+    auto volume = fields.integer("volume_ml", false, 1, kMaxVolumeMl);
     auto gtin = fields.text("gtin", false, 14);
     auto cold = fields.boolean("cold_chain", false);
     const auto* attrs = fields.object("attrs", false);
@@ -378,6 +382,7 @@ core::Result<std::vector<NewSku>> skus_from_json(const boost::json::array& array
     sku.price_fen = *price;
     sku.stock = *stock;
     sku.weight_g = weight;
+    sku.volume_ml = volume;
     sku.gtin = gtin.value_or("");
     sku.cold_chain = cold.value_or(false);
     skus.push_back(std::move(sku));
@@ -431,11 +436,11 @@ core::Result<int64_t> insert_product(db::Session& session, const NewProduct& pro
        product.images_json, status, min_price, now_ms, now_ms});
   for (const auto& sku : product.skus)
     session.exec(
-        "INSERT INTO skus (product_id, platform_id, code, attrs_json, price_fen, stock, weight_g, gtin, cold_chain) "
-        "VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i)",
+        "INSERT INTO skus (product_id, platform_id, code, attrs_json, price_fen, stock, weight_g, gtin, cold_chain, "
+        "volume_ml) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j)",
         {id, platform_id, sku.code, sku.attrs_json, sku.price_fen, sku.stock,
          sku.weight_g ? db::Value(*sku.weight_g) : db::Value(), sku.gtin.empty() ? db::Value() : db::Value(sku.gtin),
-         int64_t{sku.cold_chain}});
+         int64_t{sku.cold_chain}, sku.volume_ml ? db::Value(*sku.volume_ml) : db::Value()});
   session.exec(
       "INSERT INTO listing_events (product_id, platform_id, from_status, to_status, actor_name, note, at) "
       "VALUES (:p, :pl, NULL, :s, :a, '', :t)",
@@ -557,6 +562,9 @@ http::Response Catalog::Impl::update_product(http::Request& request) {
         auto sku_id = sku.integer("id", true, 1, INT64_MAX);
         auto price = sku.integer("price_fen", false, 1, kMaxPriceFen);
         auto stock = sku.integer("stock", false, 0, kMaxStock);
+        // Weight and volume: a number sets it, null clears it (unknown), absence keeps it.
+        auto weight = sku.integer("weight_g", false, 1, 1'000'000);
+        auto volume = sku.integer("volume_ml", false, 1, kMaxVolumeMl);
         if (!sku.ok()) {
           auto error = sku.error();
           error.field = prefix + error.field;
@@ -566,6 +574,13 @@ http::Response Catalog::Impl::update_product(http::Request& request) {
           return core::invalid(prefix + "id", "no such SKU in this product");
         if (price) session.exec("UPDATE skus SET price_fen = :v WHERE id = :s", {*price, *sku_id});
         if (stock) session.exec("UPDATE skus SET stock = :v WHERE id = :s", {*stock, *sku_id});
+        const auto& entry = sku_updates->at(index).as_object();
+        if (weight || (entry.contains("weight_g") && entry.at("weight_g").is_null()))
+          session.exec("UPDATE skus SET weight_g = :v WHERE id = :s",
+                       {weight ? db::Value(*weight) : db::Value(), *sku_id});
+        if (volume || (entry.contains("volume_ml") && entry.at("volume_ml").is_null()))
+          session.exec("UPDATE skus SET volume_ml = :v WHERE id = :s",
+                       {volume ? db::Value(*volume) : db::Value(), *sku_id});
       }
       session.exec(
           "UPDATE products SET min_price_fen = (SELECT MIN(price_fen) FROM skus WHERE product_id = :p) WHERE id = :i",

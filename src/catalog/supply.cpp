@@ -202,6 +202,7 @@ std::vector<int64_t> import_products(db::Session& session, const core::Table& ta
     auto price = number_cell(columns.cell(row, "price_fen"));
     auto stock = number_cell(columns.cell(row, "stock"));
     auto weight = number_cell(columns.cell(row, "weight_g"), 0);
+    auto volume = number_cell(columns.cell(row, "volume_ml"), 0);  // an optional column
     std::string name = columns.cell(row, "name"), code = columns.cell(row, "sku_code"),
                 gtin = columns.cell(row, "gtin");
     std::string cold = columns.cell(row, "cold_chain");
@@ -233,6 +234,10 @@ std::vector<int64_t> import_products(db::Session& session, const core::Table& ta
       fail("weight_g", "weight_g must be a whole number of grams");
       continue;
     }
+    if (!volume || *volume > 10'000'000) {
+      fail("volume_ml", "volume_ml must be a whole number of millilitres");
+      continue;
+    }
     if (!gtin.empty() && (!(gtin.size() == 13 || gtin.size() == 14) || !core::valid_gtin(gtin))) {
       fail("gtin", "gtin must be a GTIN-13 or GTIN-14 with a correct check digit");
       continue;
@@ -262,7 +267,14 @@ std::vector<int64_t> import_products(db::Session& session, const core::Table& ta
       fail("store_id", "no such store in the county");
       continue;
     }
-    catalog::NewSku sku{code, "{}", *price, *stock, *weight > 0 ? weight : std::nullopt, gtin, kYes.count(cold) > 0};
+    catalog::NewSku sku{code,
+                        "{}",
+                        *price,
+                        *stock,
+                        *weight > 0 ? weight : std::nullopt,
+                        *volume > 0 ? volume : std::nullopt,
+                        gtin,
+                        kYes.count(cold) > 0};
     auto key = std::make_pair(*store_id, name);
     if (auto it = by_key.find(key); it != by_key.end()) {
       products[it->second].second.skus.push_back(std::move(sku));

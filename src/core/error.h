@@ -21,6 +21,7 @@ enum class ErrorCode {
   kUnsupportedMediaType,
   kRateLimited,
   kMethodNotAllowed,
+  kUnavailable,  // a service the server depends on did not answer
 };
 
 struct Error {
@@ -40,6 +41,7 @@ inline Error forbidden(std::string message) { return {ErrorCode::kForbidden, std
 inline Error conflict(std::string message, std::string field = {}) {
   return {ErrorCode::kConflict, std::move(message), std::move(field)};
 }
+inline Error unavailable(std::string message) { return {ErrorCode::kUnavailable, std::move(message), {}}; }
 
 // Result<T> holds a T or an Error.
 template <class T>

@@ -39,6 +39,7 @@ void Delivery::register_routes(http::Router& router) {
   router.add(Method::kGet, "/api/v1/driver/runs", [this](http::Request& r) { return driver_runs(r); });
   router.add(Method::kPost, "/api/v1/driver/tasks/{id}/pickup", [this](http::Request& r) { return driver_pickup(r); });
   router.add(Method::kPost, "/api/v1/driver/tasks/{id}/fail", [this](http::Request& r) { return driver_fail(r); });
+  router.add(Method::kPost, "/api/v1/driver/handover", [this](http::Request& r) { return driver_handover(r); });
   router.add(Method::kGet, "/api/v1/orders/{id}/delivery", [this](http::Request& r) { return order_delivery(r); });
   router.add(Method::kGet, "/api/v1/delivery/arrivals", [this](http::Request& r) { return arrivals(r); });
   router.add(Method::kGet, "/api/v1/delivery/figures", [this](http::Request& r) { return figures(r); });

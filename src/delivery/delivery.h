@@ -14,6 +14,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,13 +25,15 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "db/db.h"
+#include "delivery/geo.h"
 #include "http/http.h"
 
 namespace longnan::delivery {
 
 // Demo network for every county of the database: a park at the county seat, a station per
 // township, a point per village or community, placed deterministically inside the county's
-// boundary; and three vehicles per county (one with cooling). Returns the nodes made.
+// boundary; three vehicles at each park (one with cooling) and a light van at each station
+// beyond the county town. Returns the nodes made.
 int create_demo_network(db::Session& session, int64_t now_ms);
 
 // Road distances (metres) and times (seconds) between nodes, by (from, to) node id.
@@ -40,11 +43,26 @@ using DistanceMatrix = std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, 
 // Errors name the file, the line and what is wrong.
 core::Result<DistanceMatrix> read_distance_matrix(const std::string& path);
 
+// Road distances and times between n places from a road router, row-major n×n (from, to);
+// -1 where it knows no road.
+struct RoadTable {
+  std::vector<int64_t> distance_m, duration_s;
+};
+// Fetches a URL and returns the body of its 200 answer (the server's HTTP client).
+using HttpGet = std::function<core::Result<std::string>(const std::string& url)>;
+// The table of an OSRM server (`base_url` like http://127.0.0.1:5000, its /table/v1/driving
+// service), asked in blocks of at most `block` × `block` places (OSRM's --max-table-size;
+// its default is 100). Errors name what the router answered.
+core::Result<RoadTable> osrm_table(const std::string& base_url, const std::vector<LatLng>& places, const HttpGet& get,
+                                   size_t block = 100);
+
 struct Options {
   int64_t feed_interval_ms = 2000;               // how often paid orders are turned into tasks
   double circuity = 1.4;                         // road km per great-circle km (mountain roads: about 1.4)
   double road_speed_kmh = 30;                    // average speed on those roads
-  std::shared_ptr<const DistanceMatrix> matrix;  // road figures that replace the estimate, when given
+  std::shared_ptr<const DistanceMatrix> matrix;  // road figures that replace everything else, where given
+  // A road router (OSRM) for the pairs the matrix lacks; when it fails, the estimate is used.
+  std::function<core::Result<RoadTable>(const std::vector<LatLng>&)> road_table;
 };
 
 class Delivery {
@@ -81,6 +99,7 @@ class Delivery {
   http::Response driver_runs(http::Request& request);
   http::Response driver_pickup(http::Request& request);
   http::Response driver_fail(http::Request& request);
+  http::Response driver_handover(http::Request& request);
   http::Response order_delivery(http::Request& request);
   http::Response arrivals(http::Request& request);
   http::Response figures(http::Request& request);

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "delivery/delivery.h"
 #include "delivery/geo.h"
@@ -21,28 +22,10 @@
 
 namespace longnan::delivery {
 
-namespace {
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-}  // namespace
-
 std::optional<int64_t> local_midnight(std::string_view day) {
-  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return std::nullopt;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (day[i] < '0' || day[i] > '9') return std::nullopt;
-  const int64_t y = std::stoll(std::string(day.substr(0, 4))), m = std::stoll(std::string(day.substr(5, 2))),
-                d = std::stoll(std::string(day.substr(8, 2)));
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1] || (m == 2 && d == 29 && !leap)) return std::nullopt;
-  return days_from_civil(y, m, d) * kDayMs - kShanghaiOffsetMs;
+  int64_t midnight = 0;
+  if (!core::parse_date(day, midnight)) return std::nullopt;
+  return midnight;
 }
 
 core::Result<int64_t> requested_day(const http::Request& request, int64_t now_ms) {
@@ -57,15 +40,36 @@ namespace {
 
 constexpr int64_t kMaxTasksPerWave = 2000;
 
+// One stop of the problem: the tasks that travel together to one node (the same leg, node,
+// window and cooling), e.g. a station's parcels on the line-haul.
+struct Stop {
+  std::vector<int64_t> task_ids;
+  routing::Load load{};  // grams and millilitres, as stored
+  int64_t node_id = 0;
+  std::string leg;
+};
+
 // A wave's problem, with what maps its indices back to rows.
 struct WaveProblem {
   routing::Problem problem;
-  std::vector<int64_t> task_ids;         // per job
-  std::vector<int64_t> vehicle_ids;      // per vehicle
-  std::vector<routing::Load> job_loads;  // per job: grams and millilitres as stored
-  boost::json::array unassigned;         // [{task_id, reason}]
+  std::vector<Stop> stops;           // per job
+  std::vector<int64_t> vehicle_ids;  // per vehicle
+  boost::json::array unassigned;     // [{task_id, code, reason}]
   int64_t day_start = 0;
+  std::vector<LatLng> places;    // per location: the wave's node first
+  std::vector<int64_t> node_of;  // per location
+  // The job of each task, for dispatchers' plans given by task.
+  std::map<int64_t, int> job_of_task() const {
+    std::map<int64_t, int> jobs;
+    for (size_t job = 0; job < stops.size(); ++job)
+      for (int64_t task : stops[job].task_ids) jobs[task] = static_cast<int>(job);
+    return jobs;
+  }
 };
+
+void leave_open(boost::json::array& unassigned, const Stop& stop, std::string_view code, std::string_view reason) {
+  for (int64_t task : stop.task_ids) unassigned.push_back({{"task_id", task}, {"code", code}, {"reason", reason}});
+}
 
 // Why no vehicle can serve `job` alone, or nullopt when one can: a code (for pages to
 // translate) and a sentence.
@@ -96,17 +100,16 @@ std::optional<Reason> unservable(const routing::Problem& problem, const routing:
 // every vehicle of the node, no task left out).
 enum class Source { kOpenTasks, kWaveTasks };
 
-// Builds the wave's problem from the database (a read session). `wave` holds id,
-// platform_id, node_id, day_start, service_s, max_route_s.
-WaveProblem build_problem(db::Session& session, const db::Row& wave, const Options& options, int64_t now,
-                          Source source) {
+// Reads the wave's problem from the database (a read session), all but the distances (see
+// finish_problem). `wave` holds id, platform_id, node_id, day_start, service_s, max_route_s.
+WaveProblem read_problem(db::Session& session, const db::Row& wave, int64_t now, Source source) {
   WaveProblem out;
   const int64_t wave_id = wave.integer(0), platform = wave.integer(1), node = wave.integer(2);
   const int64_t day_start = wave.integer(3), service_s = wave.integer(4);
   out.day_start = day_start;
   const int64_t max_route_s = wave.is_null(5) ? routing::kUnlimited : wave.integer(5);
   // Locations: the node first, then each destination once.
-  std::vector<LatLng> places;
+  auto& places = out.places;
   std::map<int64_t, int> location_of;  // node id → index
   auto origin = session.query_one("SELECT lat, lng FROM logistics_nodes WHERE id = :n", {node});
   places.push_back({origin->real(0), origin->real(1)});
@@ -143,9 +146,12 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
     out.problem.vehicles.push_back(vehicle);
     out.vehicle_ids.push_back(row.integer(0));
   }
+  // Each task goes to the end of its current leg: the hub station on the line-haul, else its
+  // destination.
   const std::string task_columns =
-      "SELECT t.id, t.destination_node_id, n.lat, n.lng, n.opens_min, n.closes_min, t.weight_g, t.volume_ml, t.cold, "
-      "t.window_start, t.window_end FROM delivery_tasks t JOIN logistics_nodes n ON n.id = t.destination_node_id ";
+      "SELECT t.id, n.id, n.lat, n.lng, n.opens_min, n.closes_min, t.weight_g, t.volume_ml, t.cold, t.window_start, "
+      "t.window_end, t.leg FROM delivery_tasks t JOIN logistics_nodes n ON n.id = " +
+      std::string(kLegEnd) + " ";
   auto tasks =
       source == Source::kOpenTasks
           ? session.query(task_columns +
@@ -157,47 +163,84 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
                               "WHERE t.id IN (SELECT s.task_id FROM run_stops s JOIN runs r ON r.id = s.run_id "
                               "WHERE r.wave_id = :w) ORDER BY t.id",
                           {wave_id});
+  // Tasks with the same leg, node, window and cooling make one stop (one job).
+  std::map<std::tuple<std::string, int64_t, int64_t, int64_t, bool>, int> job_of;
   for (const auto& task : tasks) {
-    const int64_t destination = task.integer(1);
-    if (!location_of.count(destination)) {
-      location_of[destination] = static_cast<int>(places.size());
+    const int64_t target = task.integer(1);
+    const std::string leg = task.text(11);
+    if (!location_of.count(target)) {
+      location_of[target] = static_cast<int>(places.size());
       places.push_back({task.real(2), task.real(3)});
     }
-    // The task's window on this day, within the point's opening hours.
-    const int64_t ready = std::max({int64_t{0}, (task.integer(9) - day_start) / 1000, task.integer(4) * 60});
-    const int64_t due = std::min({int64_t{86400}, (task.integer(10) - day_start) / 1000, task.integer(5) * 60});
-    routing::Job job{.id = std::to_string(task.integer(0)),
-                     .location = location_of[destination],
-                     .demand = {task.integer(6), task.integer(7)},
-                     .ready = ready,
-                     .due = due,
-                     .service = service_s,
-                     .needs_cold = task.integer(8) != 0};
-    out.task_ids.push_back(task.integer(0));
-    out.job_loads.push_back({task.integer(6), task.integer(7)});
-    out.problem.jobs.push_back(job);
+    // The window on this day within the node's opening hours: the buyer's window for the
+    // last leg; the station's hours alone for the line-haul.
+    int64_t ready = task.integer(4) * 60, due = task.integer(5) * 60;
+    if (leg == "local") {
+      ready = std::max({int64_t{0}, (task.integer(9) - day_start) / 1000, ready});
+      due = std::min({int64_t{86400}, (task.integer(10) - day_start) / 1000, due});
+    }
+    const bool cold = task.integer(8) != 0;
+    auto [entry, fresh] = job_of.try_emplace({leg, target, ready, due, cold}, static_cast<int>(out.stops.size()));
+    if (fresh) {
+      out.problem.jobs.push_back(routing::Job{.id = std::to_string(task.integer(0)),
+                                              .location = location_of[target],
+                                              .demand = {0, 0},
+                                              .ready = ready,
+                                              .due = due,
+                                              .service = service_s,
+                                              .needs_cold = cold});
+      out.stops.push_back(Stop{.task_ids = {}, .load = {0, 0}, .node_id = target, .leg = leg});
+    }
+    auto& job = out.problem.jobs[entry->second];
+    auto& stop = out.stops[entry->second];
+    stop.task_ids.push_back(task.integer(0));
+    for (int dim = 0; dim < 2; ++dim) {
+      const int64_t amount = task.integer(6 + dim);
+      job.demand[dim] += amount;
+      stop.load[dim] += amount;
+    }
   }
-  // Distances: great circle × circuity, in metres; times at the road speed, in seconds.
-  const int n = static_cast<int>(places.size());
   out.problem.name = "wave " + std::to_string(wave_id);
+  out.node_of.resize(places.size());
+  for (const auto& [node_id, index] : location_of) out.node_of[index] = node_id;
+  return out;
+}
+
+// Completes a problem read by read_problem, without a database connection (a road router
+// may take its time): the distances and times between its locations — the matrix file's
+// road figures where it has the pair, else the road router's, else great circle × circuity
+// at the road speed — and, when planning, the tasks that cannot be served that day set
+// apart with their reasons.
+void finish_problem(WaveProblem& out, const Options& options, Source source) {
+  const auto& places = out.places;
+  const int n = static_cast<int>(places.size());
   out.problem.num_locations = n;
   out.problem.distance.assign(static_cast<size_t>(n) * n, 0);
   out.problem.duration.assign(static_cast<size_t>(n) * n, 0);
-  // Distances: the matrix file's road figures where it has the pair, else great circle ×
-  // circuity at the road speed.
-  std::vector<int64_t> node_of(n);
-  for (const auto& [node_id, index] : location_of) node_of[index] = node_id;
+  std::optional<RoadTable> roads;
+  if (options.road_table && n > 1) {
+    auto table = options.road_table(places);
+    if (table)
+      roads = std::move(*table);
+    else
+      spdlog::warn("{}: the road router failed ({}); estimating distances", out.problem.name, table.error().message);
+  }
   const double metres_per_second = options.road_speed_kmh / 3.6;
   for (int from = 0; from < n; ++from)
     for (int to = 0; to < n; ++to) {
       if (from == to) continue;
       const size_t cell = static_cast<size_t>(from) * n + to;
       if (options.matrix) {
-        if (auto known = options.matrix->find({node_of[from], node_of[to]}); known != options.matrix->end()) {
+        if (auto known = options.matrix->find({out.node_of[from], out.node_of[to]}); known != options.matrix->end()) {
           out.problem.distance[cell] = known->second.first;
           out.problem.duration[cell] = known->second.second;
           continue;
         }
+      }
+      if (roads && roads->distance_m[cell] >= 0 && roads->duration_s[cell] >= 0) {
+        out.problem.distance[cell] = roads->distance_m[cell];
+        out.problem.duration[cell] = roads->duration_s[cell];
+        continue;
       }
       const double metres = great_circle_m(places[from], places[to]) * options.circuity;
       out.problem.distance[cell] = std::llround(metres);
@@ -205,32 +248,30 @@ WaveProblem build_problem(db::Session& session, const db::Row& wave, const Optio
     }
   out.problem.distance_units_per_km = 1000;
   out.problem.time_units_per_hour = 3600;
-  if (source == Source::kWaveTasks) return out;  // an edited plan is checked with every task
+  if (source == Source::kWaveTasks) return;  // an edited plan is checked with every task
   // Tasks that cannot be served today stay open, each with its reason; the rest is planned.
   routing::Problem servable = out.problem;
   servable.jobs.clear();
-  std::vector<int64_t> task_ids;
-  std::vector<routing::Load> loads;
+  std::vector<Stop> stops;
   for (size_t index = 0; index < out.problem.jobs.size(); ++index) {
     auto& job = out.problem.jobs[index];
+    if (job.ready >= 86400) {
+      leave_open(out.unassigned, out.stops[index], "later", "its window is on a later day");
+      continue;
+    }
     if (job.due < job.ready) {
-      out.unassigned.push_back({{"task_id", out.task_ids[index]},
-                                {"code", "window_closed"},
-                                {"reason", "its window is closed on this day"}});
+      leave_open(out.unassigned, out.stops[index], "window_closed", "its window is closed on this day");
       continue;
     }
     if (auto reason = unservable(out.problem, job)) {
-      out.unassigned.push_back({{"task_id", out.task_ids[index]}, {"code", reason->code}, {"reason", reason->text}});
+      leave_open(out.unassigned, out.stops[index], reason->code, reason->text);
       continue;
     }
     servable.jobs.push_back(job);
-    task_ids.push_back(out.task_ids[index]);
-    loads.push_back(out.job_loads[index]);
+    stops.push_back(std::move(out.stops[index]));
   }
   out.problem = std::move(servable);
-  out.task_ids = std::move(task_ids);
-  out.job_loads = std::move(loads);
-  return out;
+  out.stops = std::move(stops);
 }
 
 boost::json::object wave_json(const db::Row& row) {
@@ -262,24 +303,28 @@ const std::string kWaveSelect = std::string(kWaveColumns) + " FROM dispatch_wave
 boost::json::object wave_with_runs(db::Session& session, int64_t wave_id) {
   auto wave = wave_json(*session.query_one(kWaveSelect + " WHERE id = :w", {wave_id}));
   std::map<int64_t, boost::json::array> stops;
+  StopGroups groups;
   for (const auto& row : session.query(
-           "SELECT s.run_id, s.seq, s.task_id, t.order_id, t.status, n.id, n.name, n.tier, n.lat, n.lng, s.eta, "
-           "s.load_g, "
-           "s.load_ml FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t ON t.id = s.task_id "
-           "JOIN logistics_nodes n ON n.id = t.destination_node_id WHERE r.wave_id = :w ORDER BY s.run_id, s.seq",
+           "SELECT s.run_id, s.seq, s.task_id, t.order_id, " + std::string(kStopStatus) +
+               ", n.id, n.name, n.tier, n.lat, n.lng, s.eta, s.load_g, s.load_ml, s.leg FROM run_stops s JOIN runs r "
+               "ON r.id = s.run_id JOIN delivery_tasks t ON t.id = s.task_id JOIN logistics_nodes n ON n.id = "
+               "s.node_id WHERE r.wave_id = :w ORDER BY s.run_id, s.seq",
            {wave_id}))
-    stops[row.integer(0)].push_back(boost::json::object{{"seq", row.integer(1)},
-                                                        {"task_id", row.integer(2)},
-                                                        {"order_id", row.integer(3)},
-                                                        {"task_status", row.text(4)},
-                                                        {"node", boost::json::object{{"id", row.integer(5)},
-                                                                                     {"name", row.text(6)},
-                                                                                     {"tier", row.text(7)},
-                                                                                     {"lat", row.real(8)},
-                                                                                     {"lng", row.real(9)}}},
-                                                        {"eta", row.integer(10)},
-                                                        {"load_after_g", row.integer(11)},
-                                                        {"load_after_ml", row.integer(12)}});
+    stops[row.integer(0)].push_back(
+        boost::json::object{{"seq", row.integer(1)},
+                            {"task_id", row.integer(2)},
+                            {"order_id", row.integer(3)},
+                            {"task_status", row.text(4)},
+                            {"leg", row.text(13)},
+                            {"group", groups.of(row.integer(0), row.integer(5), row.integer(10), row.text(13))},
+                            {"node", boost::json::object{{"id", row.integer(5)},
+                                                         {"name", row.text(6)},
+                                                         {"tier", row.text(7)},
+                                                         {"lat", row.real(8)},
+                                                         {"lng", row.real(9)}}},
+                            {"eta", row.integer(10)},
+                            {"load_after_g", row.integer(11)},
+                            {"load_after_ml", row.integer(12)}});
   boost::json::array runs;
   for (const auto& row : session.query(
            "SELECT r.id, r.vehicle_id, v.plate, v.driver_user_id, r.locked, r.departs_at, r.returns_at, r.distance_m, "
@@ -317,17 +362,21 @@ void store_runs(db::Session& session, int64_t wave_id, int64_t platform, const W
     int location = vehicle.start;
     routing::Load on_board{};
     for (int job : route.jobs)
-      for (int dim = 0; dim < 2; ++dim) on_board[dim] += built.job_loads[job][dim];
-    struct Stop {
-      int64_t task_id, eta, load_g, load_ml;
+      for (int dim = 0; dim < 2; ++dim) on_board[dim] += built.stops[job].load[dim];
+    struct Row {
+      int64_t task_id, node_id;
+      std::string leg;
+      int64_t eta, load_g, load_ml;
     };
-    std::vector<Stop> stops;
+    std::vector<Row> rows;  // each task of each stop, in order
     for (int job_index : route.jobs) {
       const auto& job = problem.jobs[job_index];
+      const Stop& stop = built.stops[job_index];
       distance += problem.dist(location, job.location);
       time = std::max(time + problem.time(location, job.location), job.ready);
-      for (int dim = 0; dim < 2; ++dim) on_board[dim] -= built.job_loads[job_index][dim];
-      stops.push_back({built.task_ids[job_index], built.day_start + time * 1000, on_board[0], on_board[1]});
+      for (int dim = 0; dim < 2; ++dim) on_board[dim] -= stop.load[dim];
+      for (int64_t task : stop.task_ids)
+        rows.push_back({task, stop.node_id, stop.leg, built.day_start + time * 1000, on_board[0], on_board[1]});
       time += job.service;
       location = job.location;
     }
@@ -343,13 +392,15 @@ void store_runs(db::Session& session, int64_t wave_id, int64_t platform, const W
         {wave_id, platform, built.vehicle_ids[route.vehicle], built.day_start + vehicle.shift_start * 1000,
          built.day_start + time * 1000, distance, duration, cost});
     int seq = 0;
-    for (const auto& stop : stops) {
+    for (const auto& row : rows) {
       if (session.exec("UPDATE delivery_tasks SET status = 'planned', updated_at = :t WHERE id = :i "
-                       "AND status IN ('open', 'planned')",
-                       {now, stop.task_id}) != 1)
+                       "AND status IN ('open', 'planned') AND leg = :l",
+                       {now, row.task_id, row.leg}) != 1)
         continue;
-      session.exec("INSERT INTO run_stops (run_id, seq, task_id, eta, load_g, load_ml) VALUES (:r, :s, :t, :e, :g, :m)",
-                   {run_id, ++seq, stop.task_id, stop.eta, stop.load_g, stop.load_ml});
+      session.exec(
+          "INSERT INTO run_stops (run_id, seq, task_id, eta, load_g, load_ml, node_id, leg) VALUES (:r, :s, :t, :e, "
+          ":g, :m, :n, :l)",
+          {run_id, ++seq, row.task_id, row.eta, row.load_g, row.load_ml, row.node_id, row.leg});
     }
   }
 }
@@ -366,9 +417,10 @@ void update_totals(db::Session& session, int64_t wave_id) {
 // Takes the wave's runs apart (only the unlocked ones, or all): their tasks are open again.
 void drop_runs(db::Session& session, int64_t wave_id, int64_t now, bool locked_too) {
   const std::string which = locked_too ? "" : " AND locked = 0";
+  // Only the tasks still planned on this wave's leg (not those planned since on the next).
   session.exec(
       "UPDATE delivery_tasks SET status = 'open', updated_at = :t WHERE status = 'planned' AND id IN (SELECT s.task_id "
-      "FROM run_stops s JOIN runs r ON r.id = s.run_id WHERE r.wave_id = :w" +
+      "FROM run_stops s JOIN runs r ON r.id = s.run_id WHERE r.wave_id = :w AND s.leg = delivery_tasks.leg" +
           which + ")",
       {now, wave_id});
   session.exec("DELETE FROM run_stops WHERE run_id IN (SELECT id FROM runs WHERE wave_id = :w" + which + ")",
@@ -378,6 +430,18 @@ void drop_runs(db::Session& session, int64_t wave_id, int64_t now, bool locked_t
 
 constexpr std::string_view kWaveProblemSelect =
     "SELECT id, platform_id, node_id, day_start, service_s, max_route_s, time_limit_ms FROM dispatch_waves";
+
+// Who plans a node's waves: the admins of its county and the node's manager (a courier).
+bool dispatches(db::Session& session, const core::Principal& caller, int64_t node_id) {
+  auto node = session.query_one("SELECT platform_id, manager_user_id FROM logistics_nodes WHERE id = :n", {node_id});
+  if (!node || !caller.sees_platform(node->integer(0))) return false;
+  if (caller.role == core::Role::kCountyAdmin || caller.role == core::Role::kCityAdmin) return true;
+  return caller.role == core::Role::kCourier && !node->is_null(1) && node->integer(1) == caller.user_id;
+}
+
+// The roles that may dispatch at all (a courier only for the nodes they manage).
+const std::initializer_list<core::Role> kDispatchers = {core::Role::kCountyAdmin, core::Role::kCityAdmin,
+                                                        core::Role::kCourier};
 }  // namespace
 
 bool Delivery::plan_next_wave() {
@@ -411,15 +475,15 @@ bool Delivery::plan_next_wave() {
   try {
     WaveProblem built;
     database_.with_session(
-        [&](db::Session& session) { built = build_problem(session, *wave, options_, now, Source::kOpenTasks); });
+        [&](db::Session& session) { built = read_problem(session, *wave, now, Source::kOpenTasks); });
+    finish_problem(built, options_, Source::kOpenTasks);
     routing::SolveResult result;
     if (!built.problem.jobs.empty()) {
       if (auto valid = routing::validate(built.problem); !valid) throw std::runtime_error(valid.error().message);
       result = routing::solve(built.problem, {.time_limit_s = static_cast<double>(wave->integer(6)) / 1000, .seed = 1});
     }
     for (int job : result.unassigned)
-      built.unassigned.push_back(
-          {{"task_id", built.task_ids[job]}, {"code", "no_room"}, {"reason", "no room left in the node's vehicles"}});
+      leave_open(built.unassigned, built.stops[job], "no_room", "no room left in the node's vehicles");
     // Every plan goes through the validator; only the jobs it could not place may be missing.
     for (const auto& violation : routing::check(built.problem, result.plan)) {
       const bool left_out =
@@ -437,7 +501,7 @@ bool Delivery::plan_next_wave() {
            wave_id});
       update_totals(session, wave_id);
     });
-    spdlog::info("dispatch wave {}: {} task(s) in {} run(s), {} left open", wave_id, built.task_ids.size(),
+    spdlog::info("dispatch wave {}: {} stop(s) in {} run(s), {} task(s) left open", wave_id, built.stops.size(),
                  result.plan.routes.size(), built.unassigned.size());
   } catch (const std::exception& error) {
     spdlog::warn("dispatch wave {} failed: {}", wave_id, error.what());
@@ -452,7 +516,7 @@ bool Delivery::plan_next_wave() {
 // POST /api/v1/dispatch/waves {node_id, day, time_limit_s, service_s, max_route_hours}:
 // 202 with the queued wave; GET it until its status is planned or failed.
 http::Response Delivery::create_wave(http::Request& request) {
-  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  auto principal = http::require_role(request, kDispatchers);
   if (!principal) return http::error_response(request, principal.error());
   auto body = http::parse_object(request);
   if (!body) return http::error_response(request, body.error());
@@ -473,6 +537,7 @@ http::Response Delivery::create_wave(http::Request& request) {
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
     auto row = session.query_one("SELECT platform_id, tier FROM logistics_nodes WHERE id = :n AND active = 1", {*node});
     if (!row || !caller.sees_platform(row->integer(0))) return core::invalid("node_id", "no such node in your county");
+    if (!dispatches(session, caller, *node)) return core::forbidden("only the node's manager dispatches it");
     if (row->text(1) != "park" && row->text(1) != "station")
       return core::invalid("node_id", "waves leave from a park or a station");
     const int64_t id = session.insert(
@@ -540,12 +605,13 @@ http::Response Delivery::list_waves(http::Request& request) {
 
 namespace {
 
-// The wave (row with platform_id, status) when the caller manages its county.
-std::optional<db::Row> managed_wave(db::Session& session, const core::Principal& caller, int64_t wave_id) {
+// The wave (kWaveProblemSelect) when the caller dispatches for its node: 404 when it is not
+// of the caller's county, 403 for the county's other couriers.
+core::Result<db::Row> managed_wave(db::Session& session, const core::Principal& caller, int64_t wave_id) {
   auto row = session.query_one(std::string(kWaveProblemSelect) + " WHERE id = :w", {wave_id});
-  const bool manages = caller.role == core::Role::kCountyAdmin || caller.role == core::Role::kCityAdmin;
-  if (!row || !manages || !caller.sees_platform(row->integer(1))) return std::nullopt;
-  return row;
+  if (!row || !caller.sees_platform(row->integer(1))) return core::not_found("no such wave");
+  if (!dispatches(session, caller, row->integer(2))) return core::forbidden("only the node's manager dispatches it");
+  return std::move(*row);
 }
 
 std::string_view violation_name(routing::ViolationKind kind) {
@@ -581,14 +647,15 @@ std::string_view violation_name(routing::ViolationKind kind) {
 bool stops_under_way(db::Session& session, int64_t wave_id) {
   return session.scalar(
              "SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
-             "ON t.id = s.task_id WHERE r.wave_id = :w AND t.status <> 'planned'",
+             "ON t.id = s.task_id WHERE r.wave_id = :w AND " +
+                 std::string(kStopStatus) + " <> 'planned'",
              {wave_id}) > 0;
 }
 
 // A 422 listing every way an edited plan breaks the rules, by vehicle and task ids.
 http::Response violations_response(const http::Request& request, const std::vector<routing::Violation>& violations,
-                                   const routing::Plan& plan, const std::vector<int64_t>& vehicle_ids,
-                                   const std::vector<int64_t>& task_ids) {
+                                   const routing::Plan& plan, const WaveProblem& built) {
+  const auto& vehicle_ids = built.vehicle_ids;
   boost::json::array list;
   for (const auto& violation : violations) {
     boost::json::object item{{"kind", std::string(violation_name(violation.kind))}, {"message", violation.message}};
@@ -596,8 +663,11 @@ http::Response violations_response(const http::Request& request, const std::vect
       const int vehicle = plan.routes[violation.route].vehicle;
       if (vehicle >= 0 && vehicle < static_cast<int>(vehicle_ids.size())) item["vehicle_id"] = vehicle_ids[vehicle];
     }
-    if (violation.job >= 0 && violation.job < static_cast<int>(task_ids.size()))
-      item["task_id"] = task_ids[violation.job];
+    if (violation.job >= 0 && violation.job < static_cast<int>(built.stops.size())) {
+      const auto& tasks = built.stops[violation.job].task_ids;
+      item["task_id"] = tasks.front();
+      item["task_ids"] = boost::json::array(tasks.begin(), tasks.end());
+    }
     list.push_back(std::move(item));
   }
   boost::json::object error{{"code", "plan_violations"},
@@ -615,7 +685,7 @@ http::Response violations_response(const http::Request& request, const std::vect
 // every violation is answered (422) and nothing is saved; a valid plan replaces the runs,
 // with ETAs worked out again and the locks kept.
 http::Response Delivery::put_plan(http::Request& request) {
-  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  auto principal = http::require_role(request, kDispatchers);
   if (!principal) return http::error_response(request, principal.error());
   auto id = http::path_id(request);
   if (!id) return http::error_response(request, id.error());
@@ -657,11 +727,12 @@ http::Response Delivery::put_plan(http::Request& request) {
   WaveProblem built;
   core::Status found;
   database_.with_session([&](db::Session& session) {
-    wave = managed_wave(session, caller, *id);
-    if (!wave) {
-      found = core::not_found("no such wave");
+    auto managed = managed_wave(session, caller, *id);
+    if (!managed) {
+      found = managed.error();
       return;
     }
+    wave = std::move(*managed);
     auto status = session.query_one("SELECT status FROM dispatch_waves WHERE id = :w", {*id});
     if (status->text(0) != "planned") {
       found = core::conflict("only a planned wave can be edited (this one is " + status->text(0) + ")");
@@ -671,13 +742,18 @@ http::Response Delivery::put_plan(http::Request& request) {
       found = core::conflict("some of the wave's goods are on their way or settled: plan the rest in a new wave");
       return;
     }
-    built = build_problem(session, *wave, options_, now, Source::kWaveTasks);
+    built = read_problem(session, *wave, now, Source::kWaveTasks);
   });
   if (!found) return http::error_response(request, found.error());
+  finish_problem(built, options_, Source::kWaveTasks);
+  // Tasks become stops: the tasks of one stop (a station's parcels, say) go together, one
+  // after the other in one run; a stop's tasks split up are a stop visited twice.
   routing::Plan plan;
-  std::map<int64_t, int> vehicle_index, job_index;
+  std::map<int64_t, int> vehicle_index;
   for (size_t index = 0; index < built.vehicle_ids.size(); ++index) vehicle_index[built.vehicle_ids[index]] = index;
-  for (size_t index = 0; index < built.task_ids.size(); ++index) job_index[built.task_ids[index]] = index;
+  const auto job_index = built.job_of_task();
+  std::vector<size_t> listed(built.stops.size(), 0);  // tasks of each stop in the plan
+  std::set<int64_t> seen;
   for (size_t index = 0; index < proposed.size(); ++index) {
     const auto& entry = proposed[index];
     const std::string where = "runs[" + std::to_string(index) + "]";
@@ -691,12 +767,21 @@ http::Response Delivery::put_plan(http::Request& request) {
       if (job == job_index.end())
         return http::error_response(
             request, core::invalid(where + ".task_ids", "task " + std::to_string(task) + " is not in this wave"));
-      route.jobs.push_back(job->second);
+      // A stop visited again (a task twice, or a stop's tasks split up) is the validator's
+      // duplicate; a stop's tasks one after the other are one visit.
+      const bool repeated = !seen.insert(task).second;
+      if (repeated || route.jobs.empty() || route.jobs.back() != job->second) route.jobs.push_back(job->second);
+      if (!repeated) ++listed[job->second];
     }
     plan.routes.push_back(std::move(route));
   }
+  for (size_t job = 0; job < built.stops.size(); ++job)
+    if (listed[job] > 0 && listed[job] < built.stops[job].task_ids.size())
+      return http::error_response(request,
+                                  core::invalid("runs", "task " + std::to_string(built.stops[job].task_ids.front()) +
+                                                            " is moved without the other tasks of its stop"));
   if (auto violations = routing::check(built.problem, plan); !violations.empty())
-    return violations_response(request, violations, plan, built.vehicle_ids, built.task_ids);
+    return violations_response(request, violations, plan, built);
   boost::json::object answer;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
     // Nothing moved meanwhile: still planned, and no stop has started.
@@ -721,7 +806,7 @@ http::Response Delivery::put_plan(http::Request& request) {
 // POST /api/v1/dispatch/runs/{id}/lock {locked}: a locked run stays as it is when the wave
 // is re-optimised.
 http::Response Delivery::lock_run(http::Request& request) {
-  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  auto principal = http::require_role(request, kDispatchers);
   if (!principal) return http::error_response(request, principal.error());
   auto id = http::path_id(request);
   if (!id) return http::error_response(request, id.error());
@@ -733,7 +818,8 @@ http::Response Delivery::lock_run(http::Request& request) {
   boost::json::object answer;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
     auto run = session.query_one("SELECT wave_id FROM runs WHERE id = :r", {*id});
-    if (!run || !managed_wave(session, **principal, run->integer(0))) return core::not_found("no such run");
+    if (!run) return core::not_found("no such run");
+    if (auto wave = managed_wave(session, **principal, run->integer(0)); !wave) return wave.error();
     session.exec("UPDATE runs SET locked = :l WHERE id = :r", {int64_t{*locked}, *id});
     const auto wave = wave_with_runs(session, run->integer(0));
     for (const auto& value : wave.at("runs").as_array())
@@ -747,13 +833,13 @@ http::Response Delivery::lock_run(http::Request& request) {
 // POST /api/v1/dispatch/waves/{id}/reoptimise: plans the wave again — its unlocked runs and
 // whatever else is open at the node — keeping the locked runs; 202, as when it was made.
 http::Response Delivery::reoptimise_wave(http::Request& request) {
-  auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
+  auto principal = http::require_role(request, kDispatchers);
   if (!principal) return http::error_response(request, principal.error());
   auto id = http::path_id(request);
   if (!id) return http::error_response(request, id.error());
   boost::json::object answer;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
-    if (!managed_wave(session, **principal, *id)) return core::not_found("no such wave");
+    if (auto wave = managed_wave(session, **principal, *id); !wave) return wave.error();
     if (session.scalar(
             "SELECT COUNT(*) FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN delivery_tasks t "
             "ON t.id = s.task_id WHERE r.wave_id = :w AND r.locked = 0 AND t.status NOT IN ('planned', 'open')",

@@ -15,24 +15,8 @@ namespace {
 
 // "YYYY-MM-DD" (or "YYYY-MM" for months) of an instant, in Asia/Shanghai.
 std::string local_period(int64_t at_ms, bool month) {
-  int64_t days = (at_ms + kShanghaiOffsetMs) / kDayMs;
-  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  char text[16];
-  if (month)
-    std::snprintf(text, sizeof text, "%04lld-%02lld", static_cast<long long>(y), static_cast<long long>(m));
-  else
-    std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
-                  static_cast<long long>(d));
-  return text;
+  std::string date = core::shanghai_date(at_ms);
+  return month ? date.substr(0, 7) : date;
 }
 
 }  // namespace
@@ -58,27 +42,34 @@ http::Response Delivery::order_delivery(http::Request& request) {
     if (order->integer(0) != caller.user_id && !staff && !keeper) return;
     boost::json::value task;
     auto row = session.query_one(
-        "SELECT t.id, t.status, t.fail_reason, t.updated_at, n.id, n.name, n.tier, n.lat, n.lng FROM delivery_tasks t "
-        "JOIN logistics_nodes n ON n.id = t.destination_node_id WHERE t.order_id = :o",
+        "SELECT t.id, t.status, t.fail_reason, t.updated_at, n.id, n.name, n.tier, n.lat, n.lng, t.leg, h.id, h.name, "
+        "t.window_start, t.window_end FROM delivery_tasks t JOIN logistics_nodes n ON n.id = t.destination_node_id "
+        "LEFT JOIN logistics_nodes h ON h.id = t.hub_node_id WHERE t.order_id = :o",
         {*id});
     if (row) {
-      boost::json::object object{{"id", row->integer(0)},
-                                 {"status", row->text(1)},
-                                 {"fail_reason", row->text(2)},
-                                 {"updated_at", row->integer(3)},
-                                 {"point", boost::json::object{{"id", row->integer(4)},
-                                                               {"name", row->text(5)},
-                                                               {"tier", row->text(6)},
-                                                               {"lat", row->real(7)},
-                                                               {"lng", row->real(8)}}},
-                                 {"eta", nullptr},
-                                 {"vehicle", nullptr}};
+      boost::json::object object{
+          {"id", row->integer(0)},
+          {"status", row->text(1)},
+          {"fail_reason", row->text(2)},
+          {"updated_at", row->integer(3)},
+          {"point", boost::json::object{{"id", row->integer(4)},
+                                        {"name", row->text(5)},
+                                        {"tier", row->text(6)},
+                                        {"lat", row->real(7)},
+                                        {"lng", row->real(8)}}},
+          {"leg", row->text(9)},
+          {"hub", row->is_null(10) ? boost::json::value()
+                                   : boost::json::object{{"id", row->integer(10)}, {"name", row->text(11)}}},
+          {"window_start", row->integer(12)},
+          {"window_end", row->integer(13)},
+          {"eta", nullptr},
+          {"vehicle", nullptr}};
       if (row->text(1) == "planned" || row->text(1) == "picked_up") {
         auto stop = session.query_one(
             "SELECT s.eta, v.plate FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN vehicles v ON v.id = "
-            "r.vehicle_id JOIN dispatch_waves w ON w.id = r.wave_id WHERE s.task_id = :t AND w.status = 'planned' "
-            "ORDER BY s.run_id DESC",
-            {row->integer(0)});
+            "r.vehicle_id JOIN dispatch_waves w ON w.id = r.wave_id WHERE s.task_id = :t AND s.leg = :l AND "
+            "w.status = 'planned' ORDER BY s.run_id DESC",
+            {row->integer(0), row->text(9)});
         if (stop) {
           object["eta"] = stop->integer(0);
           object["vehicle"] = boost::json::object{{"plate", stop->text(1)}};
@@ -94,9 +85,10 @@ http::Response Delivery::order_delivery(http::Request& request) {
   return response;
 }
 
-// GET /api/v1/delivery/arrivals?day=&node_id=: what arrives at a point on a day (planned,
-// on its way or delivered there). A store keeper (the village agent) sees the point of the
-// store's village; the county's staff name any point of the county.
+// GET /api/v1/delivery/arrivals?day=&node_id=: what arrives at a node on a day (planned, on
+// its way, delivered or handed over there): a village's point, or a station receiving the
+// line-haul. A store keeper (the village agent) sees the point of the store's village; the
+// county's staff name any node of the county.
 http::Response Delivery::arrivals(http::Request& request) {
   auto principal = http::require_role(request, {core::Role::kStoreKeeper, core::Role::kCountyAdmin,
                                                 core::Role::kCityAdmin, core::Role::kCourier, core::Role::kAuditor});
@@ -127,14 +119,12 @@ http::Response Delivery::arrivals(http::Request& request) {
     }
     for (int64_t point : points)
       for (const auto& row : session.query(
-               "SELECT t.id, t.order_id, t.status, o.recipient, o.for_name, s.eta, v.plate FROM run_stops s JOIN runs "
-               "r "
-               "ON r.id = s.run_id JOIN vehicles v ON v.id = r.vehicle_id JOIN dispatch_waves w ON w.id = r.wave_id "
-               "JOIN "
-               "delivery_tasks t ON t.id = s.task_id JOIN orders o ON o.id = t.order_id WHERE t.destination_node_id = "
-               ":n "
-               "AND s.eta >= :a AND s.eta < :b AND w.status = 'planned' AND t.status IN ('planned', 'picked_up', "
-               "'delivered') ORDER BY s.eta",
+               "SELECT t.id, t.order_id, " + std::string(kStopStatus) +
+                   ", o.recipient, o.for_name, s.eta, v.plate FROM run_stops s JOIN runs r ON r.id = s.run_id JOIN "
+                   "vehicles v ON v.id = r.vehicle_id JOIN dispatch_waves w ON w.id = r.wave_id JOIN delivery_tasks t "
+                   "ON t.id = s.task_id JOIN orders o ON o.id = t.order_id WHERE s.node_id = :n AND s.eta >= :a AND "
+                   "s.eta < :b AND w.status = 'planned' AND " +
+                   std::string(kStopStatus) + " IN ('planned', 'picked_up', 'delivered', 'handed_over') ORDER BY s.eta",
                {point, day_start, day_start + kDayMs}))
         items.push_back(boost::json::object{{"task_id", row.integer(0)},
                                             {"order_id", row.integer(1)},

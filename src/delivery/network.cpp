@@ -21,10 +21,14 @@ namespace {
 
 constexpr std::string_view kNodeSelect =
     "SELECT n.id, n.platform_id, n.tier, n.name, n.division_code, n.parent_id, n.lat, n.lng, n.opens_min, "
-    "n.closes_min, "
-    "n.cold_storage, n.active, n.created_at, n.updated_at";
+    "n.closes_min, n.cold_storage, n.active, n.created_at, n.updated_at, n.manager_user_id, m.name, n.direct";
+constexpr std::string_view kNodeFrom = "FROM logistics_nodes n LEFT JOIN users m ON m.id = n.manager_user_id";
+const std::string kNodeById = std::string(kNodeSelect) + " " + std::string(kNodeFrom) + " WHERE n.id = :i";
 
-boost::json::object node_json(const db::Row& row) {
+// A node as JSON; its manager (a courier's account) only for the county's staff.
+boost::json::object node_json(const db::Row& row, bool staff) {
+  boost::json::value manager;
+  if (staff && !row.is_null(14)) manager = boost::json::object{{"id", row.integer(14)}, {"name", row.text(15)}};
   return {{"id", row.integer(0)},
           {"platform_id", row.integer(1)},
           {"tier", row.text(2)},
@@ -38,7 +42,17 @@ boost::json::object node_json(const db::Row& row) {
           {"cold_storage", row.integer(10) != 0},
           {"active", row.integer(11) != 0},
           {"created_at", row.integer(12)},
-          {"updated_at", row.integer(13)}};
+          {"updated_at", row.integer(13)},
+          {"manager", manager},
+          {"direct", row.integer(16) != 0}};
+}
+
+// Whether the caller works for the county's logistics (and may see who manages a node).
+bool logistics_staff(const std::optional<core::Principal>& caller, int64_t platform) {
+  if (!caller) return false;
+  const bool staff = caller->role == core::Role::kCountyAdmin || caller->role == core::Role::kCityAdmin ||
+                     caller->role == core::Role::kCourier || caller->role == core::Role::kAuditor;
+  return staff && caller->sees_platform(platform);
 }
 
 constexpr std::string_view kVehicleColumns =
@@ -122,6 +136,17 @@ struct Hours {
   int64_t opens = 0, closes = 0;
 };
 
+// Why `user` cannot manage a node of `tier` in `platform`, or nullopt: a park's or station's
+// manager is a courier of the county.
+std::optional<core::Error> manager_misfit(db::Session& session, int64_t user, int64_t platform, std::string_view tier) {
+  if (tier != "park" && tier != "station")
+    return core::invalid("manager_user_id", "only a park or a station has a manager");
+  auto row = session.query_one("SELECT role, platform_id, disabled FROM users WHERE id = :u", {user});
+  if (!row || row->text(0) != "courier" || row->is_null(1) || row->integer(1) != platform || row->integer(2) != 0)
+    return core::invalid("manager_user_id", "the manager must be an active courier of the county");
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string minutes_text(int64_t minutes) {
@@ -177,11 +202,17 @@ http::Response Delivery::list_nodes(http::Request& request) {
   if (!platform) return http::error_response(request, platform.error());
   auto tier = http::query_enum(request, "tier", {"park", "station", "village_point", "community_point"});
   if (!tier) return http::error_response(request, tier.error());
+  auto manager = http::query_integer(request, "manager_user_id", 1, INT64_MAX);
+  if (!manager) return http::error_response(request, manager.error());
   std::string where = " WHERE n.active = 1";
   std::vector<db::Value> params;
   if (*platform) {
     where += " AND n.platform_id = :p";
     params.emplace_back(**platform);
+  }
+  if (*manager) {
+    where += " AND n.manager_user_id = :m";
+    params.emplace_back(**manager);
   }
   if (*tier) {
     where += " AND n.tier = :t";
@@ -199,7 +230,7 @@ http::Response Delivery::list_nodes(http::Request& request) {
     table.push_back({"id", "tier", "name", "division_code", "lat", "lng", "opens", "closes", "cold_storage"});
   int64_t total = 0;
   database_.with_session([&](db::Session& session) {
-    auto result = db::select_page(session, kNodeSelect, "FROM logistics_nodes n" + where, "ORDER BY n.id", params,
+    auto result = db::select_page(session, kNodeSelect, std::string(kNodeFrom) + where, "ORDER BY n.id", params,
                                   http::list_limit(*format, *page), http::list_offset(*format, *page));
     total = result.total;
     for (const auto& row : result.rows) {
@@ -208,14 +239,15 @@ http::Response Delivery::list_nodes(http::Request& request) {
                          std::to_string(row.real(7)), minutes_text(row.integer(8)), minutes_text(row.integer(9)),
                          row.integer(10) ? "1" : "0"});
       else
-        items.push_back(node_json(row));
+        items.push_back(node_json(row, logistics_staff(request.principal, row.integer(1))));
     }
   });
   return http::list_response(*format, *page, total, std::move(items), table, "logistics-nodes");
 }
 
 // POST /api/v1/logistics-nodes {tier, name, division_code, parent_id?, lat, lng, opens,
-// closes, cold_storage}: the county admin adds a node of the county's network.
+// closes, cold_storage, manager_user_id?, direct?}: the county admin adds a node of the
+// county's network.
 http::Response Delivery::create_node(http::Request& request) {
   auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
   if (!principal) return http::error_response(request, principal.error());
@@ -226,7 +258,9 @@ http::Response Delivery::create_node(http::Request& request) {
   auto name = fields.text("name", true, 60);
   auto code = fields.text("division_code", true, 12);
   auto parent = fields.integer("parent_id", false, 1, INT64_MAX);
+  auto manager = fields.integer("manager_user_id", false, 1, INT64_MAX);
   auto cold = fields.boolean("cold_storage", false);
+  auto direct = fields.boolean("direct", false);
   if (fields.ok() && *tier != "park" && *tier != "station" && *tier != "village_point" && *tier != "community_point")
     fields.fail(core::invalid("tier", "tier must be park, station, village_point or community_point"));
   if (fields.ok() && !core::valid_division_code(*code))
@@ -241,6 +275,8 @@ http::Response Delivery::create_node(http::Request& request) {
   if (error) return http::error_response(request, *error);
   if (*tier != "park" && !parent)
     return http::error_response(request, core::invalid("parent_id", "a station needs its park, a point its station"));
+  if (direct && *direct && *tier != "station")
+    return http::error_response(request, core::invalid("direct", "only a station's points are served from the park"));
   const core::Principal& caller = **principal;
   const int64_t now = clock_.now_ms();
   boost::json::object created;
@@ -267,7 +303,11 @@ http::Response Delivery::create_node(http::Request& request) {
         "RETURNING id",
         {*platform, *tier, *name, *code, parent ? db::Value(*parent) : db::Value(), *lat, *lng, hours.opens,
          hours.closes, int64_t{cold.value_or(false)}, now, now});
-    created = node_json(*session.query_one(std::string(kNodeSelect) + " FROM logistics_nodes n WHERE n.id = :i", {id}));
+    if (manager)
+      if (auto misfit = manager_misfit(session, *manager, *platform, *tier)) return *misfit;
+    session.exec("UPDATE logistics_nodes SET manager_user_id = :m, direct = :d WHERE id = :i",
+                 {manager ? db::Value(*manager) : db::Value(), int64_t{direct.value_or(false)}, id});
+    created = node_json(*session.query_one(kNodeById, {id}), true);
     audit::record(session, request, {*platform, "logistics_node", id, "create", nullptr, created}, now);
     return core::Status();
   });
@@ -275,7 +315,8 @@ http::Response Delivery::create_node(http::Request& request) {
   return http::json_response(created, 201);
 }
 
-// PATCH /api/v1/logistics-nodes/{id} {name, lat, lng, opens, closes, cold_storage, active}
+// PATCH /api/v1/logistics-nodes/{id} {name, lat, lng, opens, closes, cold_storage, active,
+// manager_user_id (null: none), direct (a station: the park serves its points itself)}
 http::Response Delivery::update_node(http::Request& request) {
   auto principal = http::require_role(request, {core::Role::kCountyAdmin, core::Role::kCityAdmin});
   if (!principal) return http::error_response(request, principal.error());
@@ -287,6 +328,9 @@ http::Response Delivery::update_node(http::Request& request) {
   auto name = fields.text("name", false, 60);
   auto cold = fields.boolean("cold_storage", false);
   auto active = fields.boolean("active", false);
+  auto manager = fields.integer("manager_user_id", false, 1, INT64_MAX);
+  auto direct = fields.boolean("direct", false);
+  const bool clear_manager = body->contains("manager_user_id") && body->at("manager_user_id").is_null();
   std::optional<core::Error> error;
   auto lat = coordinate(*body, "lat", 18, 54, false, error);
   auto lng = coordinate(*body, "lng", 73, 135, false, error);
@@ -296,19 +340,24 @@ http::Response Delivery::update_node(http::Request& request) {
   const int64_t now = clock_.now_ms();
   boost::json::object updated;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {
-    auto row = session.query_one(std::string(kNodeSelect) + " FROM logistics_nodes n WHERE n.id = :i", {*id});
+    auto row = session.query_one(kNodeById, {*id});
     if (!row || !manages(caller, row->integer(1))) return core::not_found("no such node");
     Hours hours{row->integer(8), row->integer(9)};
     if (auto misfit = read_hours(fields, "opens", "closes", hours, false)) return *misfit;
-    auto before = node_json(*row);
+    if (manager)
+      if (auto misfit = manager_misfit(session, *manager, row->integer(1), row->text(2))) return *misfit;
+    if (direct && *direct && row->text(2) != "station")
+      return core::invalid("direct", "only a station's points are served from the park");
+    auto before = node_json(*row, true);
     session.exec(
-        "UPDATE logistics_nodes SET name = :n, lat = :la, lng = :lo, opens_min = :o, closes_min = :c, cold_storage = "
-        ":cs, "
-        "active = :a, updated_at = :t WHERE id = :i",
+        "UPDATE logistics_nodes SET name = :n, lat = :la, lng = :lo, opens_min = :o, closes_min = :c, "
+        "cold_storage = :cs, active = :a, manager_user_id = :m, direct = :di, updated_at = :t WHERE id = :i",
         {name.value_or(row->text(3)), lat.value_or(row->real(6)), lng.value_or(row->real(7)), hours.opens, hours.closes,
-         int64_t{cold.value_or(row->integer(10) != 0)}, int64_t{active.value_or(row->integer(11) != 0)}, now, *id});
-    updated =
-        node_json(*session.query_one(std::string(kNodeSelect) + " FROM logistics_nodes n WHERE n.id = :i", {*id}));
+         int64_t{cold.value_or(row->integer(10) != 0)}, int64_t{active.value_or(row->integer(11) != 0)},
+         manager ? db::Value(*manager)
+                 : (clear_manager || row->is_null(14) ? db::Value() : db::Value(row->integer(14))),
+         int64_t{direct.value_or(row->integer(16) != 0)}, now, *id});
+    updated = node_json(*session.query_one(kNodeById, {*id}), true);
     audit::record(session, request, {row->integer(1), "logistics_node", *id, "update", before, updated}, now);
     return core::Status();
   });
@@ -480,9 +529,16 @@ http::Response Delivery::update_vehicle(http::Request& request) {
 
 // The demo network. Placement is deterministic: each point comes from a splitmix64
 // sequence seeded by its division code, drawn inside the county boundary (rejection
-// sampling) — the park at the county seat, urban subdistricts (街道) within 4 km of it,
-// other stations anywhere in the county, a village's point within 6 km of its station.
+// sampling) — the park at the county seat, the county town's stations (城关镇, 街道) within
+// 4 km of it, other stations anywhere in the county, a village's point within 6 km of its
+// station.
 namespace {
+
+// Whether a township (乡镇 or 街道, by its name) is part of the county town: the 城关镇 around
+// the county seat and the urban subdistricts. The demo serves their points from the park.
+bool county_town(std::string_view township_name) {
+  return township_name.find("城关") != std::string_view::npos || township_name.ends_with("街道");
+}
 
 class Random {
  public:
@@ -583,11 +639,19 @@ int create_demo_network(db::Session& session, int64_t now_ms) {
          session.query("SELECT code, name FROM divisions WHERE parent_code = :c AND level = 'township' ORDER BY code",
                        {county_code})) {
       const std::string name = township.text(1);
-      const bool urban = name.ends_with("街道");
+      const bool urban = county_town(name);
       LatLng at = place(boundary, seat, urban ? 4'000 : 0, township.text(0));
       const int64_t id =
           insert_node(platform, "station", name + "快递服务站", township.text(0), park, at, 480, 1140, false);
+      if (urban) session.exec("UPDATE logistics_nodes SET direct = 1 WHERE id = :i", {id});
       stations.emplace(township.text(0), std::make_pair(id, at));
+      // A light van at each station beyond the town, for its local runs to the villages.
+      if (!urban)
+        session.exec(
+            "INSERT INTO vehicles (platform_id, plate, home_node_id, driver_user_id, capacity_kg, capacity_l, cold, "
+            "shift_start_min, shift_end_min, cost_per_km_fen, cost_per_hour_fen, active, created_at, updated_at) "
+            "VALUES (:p, :l, :h, NULL, 300, 1500, 0, 540, 1080, 80, 2500, 1, :ca, :ua)",
+            {platform, "甘K·" + county_code.substr(4, 2) + "Z" + township.text(0).substr(6), id, now_ms, now_ms});
     }
     for (const auto& village : session.query(
              "SELECT v.code, v.name, v.parent_code FROM divisions v JOIN divisions t ON t.code = v.parent_code "

@@ -74,6 +74,8 @@ int status_for(core::ErrorCode code) {
       return 404;
     case core::ErrorCode::kMethodNotAllowed:
       return 405;
+    case core::ErrorCode::kUnavailable:
+      return 503;
     case core::ErrorCode::kConflict:
       return 409;
     case core::ErrorCode::kPayloadTooLarge:
@@ -100,6 +102,8 @@ std::string_view code_name(core::ErrorCode code) {
       return "not_found";
     case core::ErrorCode::kMethodNotAllowed:
       return "method_not_allowed";
+    case core::ErrorCode::kUnavailable:
+      return "unavailable";
     case core::ErrorCode::kConflict:
       return "conflict";
     case core::ErrorCode::kPayloadTooLarge:

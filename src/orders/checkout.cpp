@@ -35,7 +35,7 @@ constexpr std::string_view kOrderSelect =
     "SELECT o.id, o.platform_id, o.store_id, s.name, o.buyer_user_id, o.checkout_id, o.status, o.delivery_mode, "
     "o.recipient, o.phone_enc, o.division_code, o.address_detail, o.note, o.goods_fen, o.freight_fen, o.total_fen, "
     "o.pay_deadline, o.created_at, o.updated_at, o.carrier, o.waybill, o.refunded_fen, o.for_name, o.for_household_id, "
-    "o.pickup_code, o.payment_method";
+    "o.pickup_code, o.payment_method, o.delivery_window_start, o.delivery_window_end";
 constexpr std::string_view kOrderFrom = "FROM orders o JOIN stores s ON s.id = o.store_id";
 
 // The payment deadline of a cash-on-delivery order: none (the sweeper skips them too).
@@ -172,6 +172,9 @@ boost::json::object order_json(const db::Row& order, const OrderExtras& extras, 
       // The code is the buyer's to show at the point; the point checks it, never reads it.
       {"pickup_code", view.buyer ? order.text(24) : std::string(order.text(24).empty() ? "" : "******")},
       {"payment_method", order.text(25)},
+      {"delivery_window", order.is_null(26)
+                              ? boost::json::value()
+                              : boost::json::object{{"start", order.integer(26)}, {"end", order.integer(27)}}},
       {"items", std::move(items)}};
   const auto& payment = extras.payment;
   body["payment"] =
@@ -273,10 +276,10 @@ http::Response Orders::checkout(http::Request& request) {
         request, core::bad_request("Idempotency-Key must be 1 to 64 letters, digits or -_.:", "Idempotency-Key"));
   auto body = http::parse_object(request);
   if (!body) return http::error_response(request, body.error());
-  auto parsed = parse_checkout(**principal, *body);
+  const int64_t user_id = (*principal)->user_id, now = clock_.now_ms();
+  auto parsed = parse_checkout(**principal, *body, now);
   if (!parsed) return http::error_response(request, parsed.error());
   const CheckoutRequest& wanted = *parsed;
-  const int64_t user_id = (*principal)->user_id, now = clock_.now_ms();
   const std::string request_hash = core::sha256_hex(boost::json::serialize(*body));
   const std::string idempotency_key(*key);
 
@@ -348,9 +351,9 @@ http::Response Orders::checkout(http::Request& request) {
             "INSERT INTO orders (platform_id, store_id, buyer_user_id, checkout_id, status, delivery_mode, recipient, "
             "phone_enc, division_code, address_detail, note, goods_fen, freight_fen, total_fen, pay_deadline, "
             "created_at, "
-            "updated_at, for_name, for_household_id, pickup_code, payment_method) VALUES (:p, :s, :u, :c, "
-            "'pending_payment', "
-            ":m, :r, :ph, :d, :x, :n, :g, :f, :t, :dl, :ca, :ua, :fn, :fh, :pc, :pm) RETURNING id",
+            "updated_at, for_name, for_household_id, pickup_code, payment_method, delivery_window_start, "
+            "delivery_window_end) VALUES (:p, :s, :u, :c, 'pending_payment', :m, :r, :ph, :d, :x, :n, :g, :f, :t, :dl, "
+            ":ca, :ua, :fn, :fh, :pc, :pm, :ws, :we) RETURNING id",
             {draft.platform_id,
              draft.store_id,
              user_id,
@@ -370,7 +373,9 @@ http::Response Orders::checkout(http::Request& request) {
              wanted.for_name,
              wanted.for_household_id ? db::Value(*wanted.for_household_id) : db::Value(),
              wanted.mode != "express" ? pickup_code() : std::string(),  // shown to whoever hands over
-             wanted.payment_method});
+             wanted.payment_method,
+             wanted.window ? db::Value(wanted.window->first) : db::Value(),
+             wanted.window ? db::Value(wanted.window->second) : db::Value()});
         for (const auto& line : draft.lines)
           session.exec(
               "INSERT INTO order_items (order_id, platform_id, sku_id, product_id, producer_id, name, sku_code, "

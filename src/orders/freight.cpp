@@ -164,9 +164,9 @@ http::Response Orders::quote(http::Request& request) {
   if (!principal) return http::error_response(request, principal.error());
   auto body = http::parse_object(request);
   if (!body) return http::error_response(request, body.error());
-  auto wanted = parse_checkout(**principal, *body);
-  if (!wanted) return http::error_response(request, wanted.error());
   const int64_t user_id = (*principal)->user_id, now = clock_.now_ms();
+  auto wanted = parse_checkout(**principal, *body, now);
+  if (!wanted) return http::error_response(request, wanted.error());
   boost::json::object answer;
   core::Status status;
   database_.with_session([&](db::Session& session) {

@@ -98,8 +98,12 @@ struct CheckoutRequest {
   std::optional<SaleWanted> sale;         // buy one SKU of a sale event instead of the cart
   std::string for_name;                   // a village agent orders for this villager
   std::optional<int64_t> for_household_id;
+  // The delivery window the buyer chose (epoch ms), same_city and village_point only.
+  std::optional<std::pair<int64_t, int64_t>> window;
 };
-core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body);
+// Validates a checkout body; `now_ms` decides which delivery windows may still be chosen.
+core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body,
+                                             int64_t now_ms);
 
 struct OrderLine {
   int64_t sku_id = 0, product_id = 0, producer_id = 0, store_id = 0, platform_id = 0;

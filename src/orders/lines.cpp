@@ -2,6 +2,7 @@
 // their stock taken under guards, and the split into one order per store.
 #include <sodium.h>
 
+#include <algorithm>
 #include <map>
 
 #include "http/json.h"
@@ -13,9 +14,47 @@ namespace {
 
 const std::vector<std::string_view> kDeliveryModes{"same_city", "village_point", "pickup", "express"};
 
+// The delivery windows a buyer may choose, in minutes after local midnight.
+struct Slot {
+  std::string_view name;
+  int64_t from_min, to_min;
+};
+constexpr Slot kSlots[] = {
+    {"morning", 9 * 60, 12 * 60}, {"afternoon", 14 * 60, 18 * 60}, {"evening", 18 * 60, 21 * 60}};
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr int64_t kWindowDays = 7;                    // today and the six days after
+constexpr int64_t kWindowNoticeMs = 2 * 3600 * 1000;  // a window must end at least this long after ordering
+
+// {day: "YYYY-MM-DD", slot: morning|afternoon|evening} as epoch ms [start, end).
+core::Result<std::pair<int64_t, int64_t>> parse_window(const boost::json::object& object, int64_t now_ms) {
+  http::Fields fields(object);
+  auto day = fields.text("day", true, 10);
+  auto slot = fields.text("slot", true, 10);
+  if (!fields.ok()) {
+    core::Error error = fields.error();
+    error.field = "delivery_window." + error.field;
+    return error;
+  }
+  int64_t day_start = 0;
+  if (!core::parse_date(*day, day_start)) return core::invalid("delivery_window.day", "day must be a date YYYY-MM-DD");
+  const auto* chosen =
+      std::find_if(std::begin(kSlots), std::end(kSlots), [&](const Slot& s) { return s.name == *slot; });
+  if (chosen == std::end(kSlots))
+    return core::invalid("delivery_window.slot", "slot must be morning, afternoon or evening");
+  int64_t today = 0;
+  core::parse_date(core::shanghai_date(now_ms), today);
+  if (day_start < today || day_start >= today + kWindowDays * kDayMs)
+    return core::invalid("delivery_window.day", "day must be today or within the next six days");
+  const int64_t start = day_start + chosen->from_min * 60'000, end = day_start + chosen->to_min * 60'000;
+  if (end < now_ms + kWindowNoticeMs)
+    return core::invalid("delivery_window.slot", "this window ends too soon: choose a later one");
+  return std::make_pair(start, end);
+}
+
 }  // namespace
 
-core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body) {
+core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, const boost::json::object& body,
+                                             int64_t now_ms) {
   http::Fields fields(body);
   CheckoutRequest wanted;
   auto address_id = fields.integer("address_id", true, 1, INT32_MAX);
@@ -24,6 +63,7 @@ core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, cons
   auto payment_method = fields.text("payment_method", false, 20);
   const auto* sale = fields.object("sale", false);
   const auto* agent = fields.object("on_behalf_of", false);
+  const auto* window = fields.object("delivery_window", false);
   if (fields.ok() && std::find(kDeliveryModes.begin(), kDeliveryModes.end(), *mode) == kDeliveryModes.end())
     fields.fail(core::invalid("delivery_mode", "delivery_mode must be same_city, village_point, pickup or express"));
   if (fields.ok() && payment_method && *payment_method != "online" && *payment_method != "cash_on_delivery")
@@ -33,6 +73,13 @@ core::Result<CheckoutRequest> parse_checkout(const core::Principal& caller, cons
   wanted.address_id = *address_id;
   wanted.mode = *mode;
   wanted.note = note.value_or("");
+  if (window) {
+    if (wanted.mode != "same_city" && wanted.mode != "village_point")
+      return core::invalid("delivery_window", "a delivery window is chosen for same_city and village_point only");
+    auto chosen = parse_window(*window, now_ms);
+    if (!chosen) return chosen.error();
+    wanted.window = *chosen;
+  }
   auto nested = [](http::Fields& part, std::string_view prefix) {
     core::Error error = part.error();
     error.field = std::string(prefix) + "." + error.field;

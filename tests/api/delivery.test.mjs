@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer, Client, ACCOUNTS, BACKENDS, BIN } from './harness.mjs';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -128,12 +129,20 @@ for (const backend of BACKENDS) {
     });
 
     test('the fleet: the county sees its vehicles; plates are unique; a driver must be a courier of the county', async () => {
-      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json;
-      assert.equal(fleet.total, 3);
-      assert.ok(fleet.items.some((vehicle) => vehicle.cold));
-      assert.ok(fleet.items.some((vehicle) => vehicle.driver?.name === '成县快递员'));
-      assert.equal((await as.courier.get('/api/v1/vehicles')).json.total, 3);
-      assert.equal((await as.cityAdmin.get('/api/v1/vehicles')).json.total, 27);
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles?page_size=100')).json;
+      // Three at the park (one cooled) and a light van at each station beyond the county town.
+      const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      const stations = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=station&division=621221&page_size=100')).json.items;
+      const parkFleet = fleet.items.filter((vehicle) => vehicle.home_node_id === park.id);
+      assert.equal(parkFleet.length, 3);
+      assert.ok(parkFleet.some((vehicle) => vehicle.cold));
+      for (const station of stations)
+        assert.equal(fleet.items.filter((vehicle) => vehicle.home_node_id === station.id).length, station.direct ? 0 : 1, station.name);
+      assert.equal(fleet.total, 3 + stations.filter((station) => !station.direct).length);
+      assert.ok(parkFleet.some((vehicle) => vehicle.driver?.name === '成县快递员'));
+      assert.ok(fleet.items.some((vehicle) => vehicle.driver?.name === '鸡峰镇站长'));
+      assert.equal((await as.courier.get('/api/v1/vehicles')).json.total, fleet.total);
+      assert.ok((await as.cityAdmin.get('/api/v1/vehicles')).json.total > 27);
       assert.equal((await as.buyer.get('/api/v1/vehicles')).status, 403);
       const courierId = (await as.courier.get('/api/v1/auth/me')).json.user.id;
       const home = fleet.items[0].home_node_id;
@@ -155,7 +164,7 @@ for (const backend of BACKENDS) {
         const answer = await client.post('/api/v1/vehicles', body);
         assert.equal(answer.status, status, `${JSON.stringify(body)} → ${answer.status} ${answer.text}`);
       }
-      assert.equal((await as.countyAdmin.get('/api/v1/vehicles')).json.total, 4);
+      assert.equal((await as.countyAdmin.get('/api/v1/vehicles')).json.total, fleet.total + 1);
       const changed = await as.countyAdmin.patch(`/api/v1/vehicles/${created.json.id}`, { cold: true, driver_user_id: null });
       assert.equal(changed.status, 200, changed.text);
       assert.equal(changed.json.cold, true);
@@ -218,9 +227,10 @@ for (const backend of BACKENDS) {
       const products = (await as.buyer.get(`/api/v1/products?platform_id=${keeperUser.platform_id}&page_size=100`)).json.items;
       const product = products.find((p) => p.store.id === keeperUser.store_id);
       const sku = (await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
-      const points = (await as.buyer.get('/api/v1/logistics-nodes?division=621221&tier=village_point&page_size=100')).json.items;
+      // Villages of 城关镇, the county town: the park serves them itself, in one leg.
+      const points = (await as.buyer.get('/api/v1/logistics-nodes?division=621221100&tier=village_point&page_size=100')).json.items;
       const orders = [];
-      for (const [index, point] of points.filter((_, i) => i % 15 === 0).slice(0, 6).entries()) {
+      for (const [index, point] of points.filter((_, i) => i % 4 === 0).slice(0, 6).entries()) {
         const address = (await as.buyer.post('/api/v1/addresses', {
           recipient: `收货人${index}`, phone: '13912345678', division_code: point.division_code, detail: '一组',
         })).json;
@@ -264,7 +274,11 @@ for (const backend of BACKENDS) {
         assert.notEqual(answer.status, 'failed', answer.error);
         return answer.status === 'planned' && answer;
       }, 'the wave to be planned', 20000);
-      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json.items;
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles?page_size=100')).json.items;
+      for (const task of open.filter((t) => orders.some((o) => o.id === t.order_id))) {
+        assert.equal(task.leg, 'local');
+        assert.equal(task.hub, null);
+      }
       const planned = wave.runs.flatMap((run) => run.stops.map((stop) => stop.task_id));
       const left = wave.unassigned.map((u) => u.task_id);
       assert.equal(new Set(planned).size, planned.length, 'no task twice');
@@ -308,10 +322,11 @@ for (const backend of BACKENDS) {
     test('the dispatcher edits a plan: the validator refuses what breaks a rule; locked runs survive re-optimising', async () => {
       assert.ok(plannedWave, 'the wave of the test before');
       const path = `/api/v1/dispatch/waves/${plannedWave.id}`;
-      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json.items.filter((v) => v.home_node_id === plannedWave.runs[0].vehicle.id || true);
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles?page_size=100')).json.items;
       const runs = plannedWave.runs.map((run) => ({ vehicle_id: run.vehicle.id, task_ids: run.stops.map((s) => s.task_id) }));
       const tasks = runs.flatMap((run) => run.task_ids);
-      const spare = fleet.find((v) => v.active && !runs.some((run) => run.vehicle_id === v.id) && !v.cold);
+      const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      const spare = fleet.find((v) => v.active && v.home_node_id === park.id && !runs.some((run) => run.vehicle_id === v.id) && !v.cold);
       const refused = async (body, kind) => {
         const answer = await as.countyAdmin.request('PUT', `${path}/plan`, { body });
         assert.equal(answer.status, 422, answer.text);
@@ -370,7 +385,7 @@ for (const backend of BACKENDS) {
 
     test('the driver sees the run, picks up, fails a stop with a reason and hands over with the buyer\'s code', async () => {
       const path = `/api/v1/dispatch/waves/${plannedWave.id}`;
-      const fleet = (await as.countyAdmin.get('/api/v1/vehicles')).json.items;
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles?page_size=100')).json.items;
       const van = fleet.find((v) => v.driver?.name === '成县快递员');
       // Everything on the courier's van, in the planned order.
       const tasks = plannedWave.runs.flatMap((run) => run.stops.map((s) => s.task_id));
@@ -463,7 +478,7 @@ for (const backend of BACKENDS) {
       const planned = wave.runs.flatMap((run) => run.stops.map((stop) => stop.task_id));
       assert.equal(wave.task_count, planned.length + wave.unassigned.length);
       assert.ok(wave.task_count >= 1);
-      for (const left of wave.unassigned) assert.match(left.code, /^(window_closed|cold_chain|too_big|unreachable|no_room)$/);
+      for (const left of wave.unassigned) assert.match(left.code, /^(window_closed|later|cold_chain|too_big|unreachable|no_room)$/);
       for (const run of wave.runs) {
         const earlier = first.runs.find((r) => r.vehicle.id === run.vehicle.id);
         if (earlier) assert.ok(run.departs_at >= earlier.returns_at, `${run.vehicle.plate} leaves again after it is back`);
@@ -471,6 +486,222 @@ for (const backend of BACKENDS) {
       // The city narrows the tasks to one county.
       const city = (await as.cityAdmin.get(`/api/v1/delivery-tasks?platform_id=${park.platform_id}&page_size=100`)).json.items;
       assert.ok(city.length > 0 && city.every((t) => t.platform_id === park.platform_id));
+    });
+
+    test('a station has a manager: a courier of the county, seen by the county\'s staff only', async () => {
+      const station = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=station&division=621221103')).json.items[0];
+      const path = `/api/v1/logistics-nodes/${station.id}`;
+      const courier = as.courier.user;
+      for (const [body, status] of [
+        [{ manager_user_id: as.buyer.user.id }, 422],
+        [{ manager_user_id: as.wenxianAdmin.user.id }, 422],
+        [{ manager_user_id: 'him' }, 400],
+        [{ direct: 'yes' }, 400],
+      ]) assert.equal((await as.countyAdmin.patch(path, body)).status, status, JSON.stringify(body));
+      const point = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=village_point&division=621221103')).json.items[0];
+      assert.equal((await as.countyAdmin.patch(`/api/v1/logistics-nodes/${point.id}`, { manager_user_id: courier.id })).status, 422);
+      assert.equal((await as.countyAdmin.patch(`/api/v1/logistics-nodes/${point.id}`, { direct: true })).status, 422);
+      const managed = await as.countyAdmin.patch(path, { manager_user_id: courier.id });
+      assert.equal(managed.status, 200, managed.text);
+      assert.deepEqual(managed.json.manager, { id: courier.id, name: courier.name });
+      const mine = (await as.courier.get(`/api/v1/logistics-nodes?manager_user_id=${courier.id}`)).json.items;
+      assert.deepEqual(mine.map((node) => node.id), [station.id]);
+      assert.equal(mine[0].manager.id, courier.id);
+      // The public list does not say who runs a station.
+      const seen = (await new Client(server.url).get(`/api/v1/logistics-nodes?manager_user_id=${courier.id}`)).json.items[0];
+      assert.equal(seen.manager, null);
+      const cleared = await as.countyAdmin.patch(path, { manager_user_id: null });
+      assert.equal(cleared.json.manager, null);
+      // The demo's 鸡峰镇 station is run by its manager; the county town's stations are served from the park.
+      const jifeng = (await as.stationManager.get(`/api/v1/logistics-nodes?manager_user_id=${as.stationManager.user.id}`)).json.items;
+      assert.deepEqual(jifeng.map((node) => node.division_code), ['621221112']);
+      const town = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=station&division=621221100')).json.items;
+      assert.ok(town.length >= 1 && town.every((node) => node.direct));
+      assert.equal(jifeng[0].direct, false);
+    });
+
+    test('two tiers: the park\'s line-haul takes a station\'s parcels as one stop; the station\'s manager plans the last leg', async () => {
+      const keeperUser = as.storeKeeper.user;
+      const products = (await as.buyer.get(`/api/v1/products?platform_id=${keeperUser.platform_id}&page_size=100`)).json.items;
+      const product = products.find((p) => p.store.id === keeperUser.store_id);
+      const sku = (await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus[0];
+      // The SKU's packed volume, when known, is what the tasks carry.
+      const measured = await as.storeKeeper.patch(`/api/v1/products/${product.id}`, { skus: [{ id: sku.id, volume_ml: 1234 }] });
+      assert.equal(measured.status, 200, measured.text);
+      assert.equal((await as.buyer.get(`/api/v1/products/${product.id}`)).json.skus.find((k) => k.id === sku.id).volume_ml, 1234);
+      assert.equal((await as.storeKeeper.patch(`/api/v1/products/${product.id}`, { skus: [{ id: sku.id, volume_ml: -1 }] })).status, 422);
+
+      const day = new Date(Date.now() + 8 * 3600e3 + 24 * 3600e3).toISOString().slice(0, 10);
+      const dayStart = Date.parse(`${day}T00:00:00+08:00`);
+      const jifengPoints = (await as.buyer.get('/api/v1/logistics-nodes?division=621221112&tier=village_point&page_size=100')).json.items;
+      const [jifengStation] = (await as.buyer.get('/api/v1/logistics-nodes?division=621221112&tier=station')).json.items;
+      const placeOrder = async (point, key, extra = {}) => {
+        const address = (await as.buyer.post('/api/v1/addresses', {
+          recipient: '李大姐', phone: '13912345678', division_code: point.division_code, detail: '三组',
+        })).json;
+        await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 2 } });
+        const placed = await as.buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: 'village_point', ...extra }, headers: { 'idempotency-key': key } });
+        await as.buyer.request('DELETE', `/api/v1/addresses/${address.id}`);
+        return placed;
+      };
+      // The buyer's window: a slot of a day within the week, same-city and village-point only.
+      for (const [index, [window, field]] of [
+        [{ day, slot: 'night' }, 'delivery_window.slot'],
+        [{ day: '2020-01-01', slot: 'morning' }, 'delivery_window.day'],
+        [{ day: new Date(Date.now() + 8 * 3600e3 + 9 * 24 * 3600e3).toISOString().slice(0, 10), slot: 'morning' }, 'delivery_window.day'],
+        [{ slot: 'morning' }, 'delivery_window.day'],
+      ].entries()) {
+        const refused = await placeOrder(jifengPoints[0], `window-bad-${index}`, { delivery_window: window });
+        assert.equal(refused.status, 422, refused.text);
+        assert.equal(refused.json.error.field, field);
+      }
+      const express = await placeOrder(jifengPoints[0], 'window-express', { delivery_mode: 'express', delivery_window: { day, slot: 'morning' } });
+      assert.equal(express.status, 422);
+      assert.equal(express.json.error.field, 'delivery_window');
+
+      const orders = [];
+      for (const [index, point] of [jifengPoints[0], jifengPoints[3], jifengPoints[5]].entries()) {
+        const placed = await placeOrder(point, `two-tier-${index}`, index === 0 ? { delivery_window: { day, slot: 'afternoon' } } : {});
+        assert.equal(placed.status, 201, placed.text);
+        const order = placed.json.orders[0];
+        assert.equal((await as.storeKeeper.post(`/api/v1/orders/${order.id}/advance`, { action: 'pay_cash' })).status, 200);
+        orders.push(order);
+      }
+      assert.deepEqual(orders[0].delivery_window, { start: dayStart + 14 * 3600e3, end: dayStart + 18 * 3600e3 });
+      assert.equal(orders[1].delivery_window, null);
+      const tasks = await until(async () => {
+        const items = (await as.countyAdmin.get(`/api/v1/delivery-tasks?status=open&leg=line_haul&page_size=100`)).json.items;
+        const found = orders.map((o) => items.find((t) => t.order_id === o.id));
+        return found.every(Boolean) && found;
+      }, 'the line-haul tasks');
+      const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+      for (const task of tasks) {
+        assert.equal(task.leg, 'line_haul');
+        assert.equal(task.hub.id, jifengStation.id);
+        assert.equal(task.origin.id, park.id);
+        assert.equal(task.volume_ml, 2 * 1234);
+      }
+      assert.equal(tasks[0].window_start, dayStart + 14 * 3600e3);
+      assert.equal(tasks[0].window_end, dayStart + 18 * 3600e3);
+      assert.equal((await as.countyAdmin.get('/api/v1/delivery-tasks?leg=air')).status, 422);
+
+      // The park's wave: the three parcels for 鸡峰镇 are one stop at the station.
+      assert.equal((await as.stationManager.post('/api/v1/dispatch/waves', { node_id: park.id, day })).status, 403);
+      const started = await as.countyAdmin.post('/api/v1/dispatch/waves', { node_id: park.id, day, time_limit_s: 1 });
+      assert.equal(started.status, 202, started.text);
+      const wave = await until(async () => {
+        const answer = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${started.json.id}`)).json;
+        assert.notEqual(answer.status, 'failed', answer.error);
+        return answer.status === 'planned' && answer;
+      }, 'the line-haul wave', 20000);
+      const ours = tasks.map((t) => t.id);
+      const run = wave.runs.find((r) => r.stops.some((stop) => ours.includes(stop.task_id)));
+      assert.ok(run, JSON.stringify(wave.unassigned));
+      const stops = run.stops.filter((stop) => ours.includes(stop.task_id));
+      assert.equal(stops.length, 3);
+      assert.equal(new Set(stops.map((stop) => stop.group)).size, 1, 'one stop');
+      assert.equal(new Set(stops.map((stop) => stop.eta)).size, 1);
+      const at = run.stops.findIndex((stop) => ours.includes(stop.task_id));
+      assert.deepEqual(run.stops.slice(at, at + 3).map((stop) => stop.task_id).sort(), [...ours].sort(), 'one after the other');
+      for (const stop of stops) {
+        assert.equal(stop.leg, 'line_haul');
+        assert.equal(stop.node.id, jifengStation.id);
+      }
+      // The station's parcels go together: a plan that splits them is refused and changes nothing.
+      const fleet = (await as.countyAdmin.get('/api/v1/vehicles?page_size=100')).json.items;
+      const van = fleet.find((v) => v.driver?.name === '成县快递员');
+      const others = wave.runs.flatMap((r) => r.stops.map((stop) => stop.task_id)).filter((id) => !ours.includes(id));
+      const spare = fleet.find((v) => v.home_node_id === park.id && v.id !== van.id && !v.cold);
+      const split = await as.countyAdmin.request('PUT', `/api/v1/dispatch/waves/${wave.id}/plan`, {
+        body: { runs: [{ vehicle_id: van.id, task_ids: [ours[0], ...others] }, { vehicle_id: spare.id, task_ids: [ours[1], ours[2]] }] } });
+      assert.equal(split.status, 422, split.text);
+      const twice = split.json.error.violations.find((v) => v.kind === 'task_twice');
+      assert.deepEqual([...twice.task_ids].sort(), [...ours].sort(), split.text);
+      const partly = await as.countyAdmin.request('PUT', `/api/v1/dispatch/waves/${wave.id}/plan`, {
+        body: { runs: [{ vehicle_id: van.id, task_ids: [...others, ours[0], ours[1]] }] } });
+      assert.equal(partly.status, 422, partly.text);
+      assert.equal(partly.json.error.field, 'runs');
+      // Everything on the courier's van, the station's parcels together.
+      const saved = await as.countyAdmin.request('PUT', `/api/v1/dispatch/waves/${wave.id}/plan`, {
+        body: { runs: [{ vehicle_id: van.id, task_ids: [...ours, ...others] }] } });
+      assert.equal(saved.status, 200, saved.text);
+
+      // The courier's line-haul stop: no buyer, no code; the parcels are handed over at the station.
+      const driven = (await as.courier.get(`/api/v1/driver/runs?day=${day}`)).json.items.find((r) => r.wave_id === wave.id);
+      const haul = driven.stops.filter((stop) => ours.includes(stop.task_id));
+      for (const stop of haul) {
+        assert.equal(stop.leg, 'line_haul');
+        assert.equal(stop.pickup_code_required, false);
+        assert.equal(stop.recipient, '');
+        assert.equal(stop.phone, '');
+        assert.equal(stop.node.id, jifengStation.id);
+      }
+      for (const id of ours) assert.equal((await as.courier.post(`/api/v1/driver/tasks/${id}/pickup`, {})).status, 200);
+      assert.equal((await as.courier.post(`/api/v1/driver/tasks/${ours[0]}/fail`, { reason: 'refused' })).status, 409);
+      for (const [body, status] of [[{}, 422], [{ task_ids: [] }, 422], [{ task_ids: ['x'] }, 400], [{ task_ids: [999999] }, 404]])
+        assert.equal((await as.courier.post('/api/v1/driver/handover', body)).status, status, JSON.stringify(body));
+      assert.equal((await as.stationManager.post('/api/v1/driver/handover', { task_ids: ours })).status, 404);
+      const handed = await as.courier.post('/api/v1/driver/handover', { task_ids: ours });
+      assert.equal(handed.status, 200, handed.text);
+      for (const item of handed.json.items) {
+        assert.equal(item.status, 'open');
+        assert.equal(item.leg, 'local');
+      }
+      assert.equal((await as.courier.post('/api/v1/driver/handover', { task_ids: ours })).status, 404, 'once');
+      const atStation = (await as.buyer.get(`/api/v1/orders/${orders[1].id}/delivery`)).json.task;
+      assert.equal(atStation.status, 'open');
+      assert.equal(atStation.leg, 'local');
+      assert.equal(atStation.hub.name, jifengStation.name);
+      const haulWave = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${wave.id}`)).json;
+      for (const stop of haulWave.runs.flatMap((r) => r.stops).filter((stop) => ours.includes(stop.task_id)))
+        assert.equal(stop.task_status, 'handed_over');
+      assert.equal((await as.countyAdmin.request('PUT', `/api/v1/dispatch/waves/${wave.id}/plan`, {
+        body: { runs: [{ vehicle_id: van.id, task_ids: [...ours, ...others] }] } })).status, 409);
+      const received = (await as.countyAdmin.get(`/api/v1/delivery/arrivals?day=${day}&node_id=${jifengStation.id}`)).json.items;
+      assert.deepEqual(received.map((a) => a.task_id).sort(), [...ours].sort());
+      assert.ok(received.every((a) => a.status === 'handed_over'));
+      const waiting = (await as.stationManager.get(`/api/v1/delivery-tasks?origin_node_id=${jifengStation.id}&status=open`)).json.items;
+      assert.deepEqual(waiting.map((t) => t.id).sort(), [...ours].sort());
+
+      // The station's manager plans the last leg with the station's van, which they drive.
+      assert.equal((await as.courier.post('/api/v1/dispatch/waves', { node_id: jifengStation.id, day })).status, 403);
+      const local = await as.stationManager.post('/api/v1/dispatch/waves', { node_id: jifengStation.id, day, time_limit_s: 1 });
+      assert.equal(local.status, 202, local.text);
+      const lastLeg = await until(async () => {
+        const answer = (await as.stationManager.get(`/api/v1/dispatch/waves/${local.json.id}`)).json;
+        assert.notEqual(answer.status, 'failed', answer.error);
+        return answer.status === 'planned' && answer;
+      }, 'the station\'s wave', 20000);
+      assert.equal(lastLeg.runs.length, 1, JSON.stringify(lastLeg));
+      const stationRun = lastLeg.runs[0];
+      assert.deepEqual(stationRun.stops.map((stop) => stop.task_id).sort(), [...ours].sort());
+      assert.equal(new Set(stationRun.stops.map((stop) => stop.group)).size, 3, 'three villages, three stops');
+      const windowed = stationRun.stops.find((stop) => stop.task_id === ours[0]);
+      assert.ok(windowed.eta >= dayStart + 14 * 3600e3 && windowed.eta <= dayStart + 18 * 3600e3, 'in the buyer\'s window');
+      for (const stop of stationRun.stops) {
+        assert.equal(stop.leg, 'local');
+        assert.notEqual(stop.node.id, jifengStation.id);
+      }
+      assert.equal((await as.stationManager.post(`/api/v1/dispatch/runs/${stationRun.id}/lock`, { locked: true })).status, 200);
+      assert.equal((await as.courier.post(`/api/v1/dispatch/runs/${stationRun.id}/lock`, { locked: false })).status, 403);
+      // The manager drives it and hands each parcel to its buyer with their code.
+      const [myRun] = (await as.stationManager.get(`/api/v1/driver/runs?day=${day}`)).json.items;
+      assert.equal(myRun.id, stationRun.id);
+      const first = myRun.stops[0];
+      assert.equal(first.pickup_code_required, true);
+      assert.equal(first.phone, '13912345678');
+      assert.equal((await as.stationManager.post(`/api/v1/driver/tasks/${first.task_id}/pickup`, {})).status, 200);
+      await as.storeKeeper.post(`/api/v1/orders/${first.order_id}/advance`, { action: 'pack' });
+      await as.storeKeeper.post(`/api/v1/orders/${first.order_id}/advance`, { action: 'ship', carrier: '县乡村物流' });
+      const code = (await as.buyer.get(`/api/v1/orders/${first.order_id}`)).json.pickup_code;
+      const delivered = await as.stationManager.post(`/api/v1/orders/${first.order_id}/advance`, { action: 'redeem', code });
+      assert.equal(delivered.status, 200, delivered.text);
+      await until(async () => (await as.buyer.get(`/api/v1/orders/${first.order_id}/delivery`)).json.task.status === 'delivered',
+        'the task delivered');
+      // The line-haul stop stays handed over; the courier's run still shows it so.
+      const after = (await as.courier.get(`/api/v1/driver/runs?day=${day}`)).json.items.find((r) => r.wave_id === wave.id);
+      assert.equal(after.stops.find((stop) => stop.task_id === first.task_id).task_status, 'handed_over');
     });
   });
 }
@@ -529,6 +760,67 @@ for (const backend of BACKENDS) {
         assert.equal(run.duration_s, 1000 + 180 + 1100);
         assert.equal(run.stops[0].eta, run.departs_at + 1000 * 1000);
       } finally {
+        await server.stop();
+      }
+    });
+
+    test('with --osrm-url the planner asks the road router\'s table service, and estimates when it is down', async () => {
+      // A road router on loopback: every road is 4321 m and takes 321 s.
+      const asked = [];
+      const router = createServer((request, response) => {
+        asked.push(request.url);
+        const url = new URL(request.url, 'http://router');
+        const rows = url.searchParams.get('sources').split(';').length;
+        const columns = url.searchParams.get('destinations').split(';').length;
+        const grid = (value) => Array.from({ length: rows }, () => Array.from({ length: columns }, () => value));
+        response.setHeader('Content-Type', 'application/json');
+        response.end(JSON.stringify({ code: 'Ok', distances: grid(4321), durations: grid(321) }));
+      });
+      await new Promise((resolve) => router.listen(0, '127.0.0.1', resolve));
+      const server = await startServer(backend, { extraArgs: ['--osrm-url', `http://127.0.0.1:${router.address().port}`] });
+      try {
+        const as = {};
+        for (const role of ['buyer', 'storeKeeper', 'countyAdmin']) {
+          as[role] = new Client(server.url);
+          await as[role].login(ACCOUNTS[role]);
+        }
+        const keeperUser = as.storeKeeper.user;
+        const products = (await as.buyer.get(`/api/v1/products?platform_id=${keeperUser.platform_id}&page_size=100`)).json.items;
+        const sku = (await as.buyer.get(`/api/v1/products/${products.find((p) => p.store.id === keeperUser.store_id).id}`)).json.skus[0];
+        const address = (await as.buyer.post('/api/v1/addresses', {
+          recipient: '王小明', phone: '13912345678', division_code: '621221100201', detail: '二组',
+        })).json;
+        await as.buyer.request('PUT', `/api/v1/cart/items/${sku.id}`, { body: { quantity: 1 } });
+        const placed = await as.buyer.request('POST', '/api/v1/orders', {
+          body: { address_id: address.id, delivery_mode: 'village_point' }, headers: { 'idempotency-key': 'osrm-1' } });
+        assert.equal(placed.status, 201, placed.text);
+        await as.storeKeeper.post(`/api/v1/orders/${placed.json.orders[0].id}/advance`, { action: 'pay_cash' });
+        await until(async () => (await as.countyAdmin.get('/api/v1/delivery-tasks?status=open')).json.total === 1, 'the task');
+        const park = (await as.countyAdmin.get('/api/v1/logistics-nodes?tier=park&division=621221')).json.items[0];
+        const day = new Date(Date.now() + 8 * 3600e3 + 24 * 3600e3).toISOString().slice(0, 10);
+        const plan = async (path, body) => {
+          const started = await as.countyAdmin.post(path, body);
+          assert.equal(started.status, 202, started.text);
+          return until(async () => {
+            const answer = (await as.countyAdmin.get(`/api/v1/dispatch/waves/${started.json.id}`)).json;
+            assert.notEqual(answer.status, 'failed', answer.error);
+            return answer.status === 'planned' && answer;
+          }, 'the wave', 20000);
+        };
+        const wave = await plan('/api/v1/dispatch/waves', { node_id: park.id, day, time_limit_s: 1, service_s: 180 });
+        assert.equal(asked.length, 1);
+        assert.match(asked[0], /^\/table\/v1\/driving\/[\d.]+,[\d.]+;[\d.]+,[\d.]+\?sources=0;1&destinations=0;1&annotations=duration,distance$/);
+        const [run] = wave.runs;
+        assert.equal(run.distance_m, 2 * 4321);
+        assert.equal(run.duration_s, 321 + 180 + 321);
+        // The router goes away: re-optimising still plans, on the estimate.
+        await new Promise((resolve) => router.close(resolve));
+        const again = await plan(`/api/v1/dispatch/waves/${wave.id}/reoptimise`, {});
+        assert.equal(again.runs.length, 1);
+        assert.notEqual(again.runs[0].distance_m, 2 * 4321);
+        assert.match(server.log(), /road router failed/);
+      } finally {
+        router.close();
         await server.stop();
       }
     });

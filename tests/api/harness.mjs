@@ -126,6 +126,7 @@ export const ACCOUNTS = {
   cityAdmin: '13800000007',
   auditor: '13800000008',          // city-wide
   wenxianAdmin: '13800000009',     // 文县
+  stationManager: '13800000012',   // a 成县 courier who runs the 鸡峰镇 station
 };
 
 // The signing key tests give `serve --sandbox-secret`, and a notification signed with it

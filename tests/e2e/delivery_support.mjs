@@ -34,10 +34,20 @@ export async function until(check, what, timeoutMs = 20_000) {
 }
 
 // `count` village-point orders of one unit each by `buyer` from the store of `keeper`, to
-// the points of different 成县 villages (every `spread`-th point from `offset`, so that two
-// tests use different villages), paid in cash by the keeper. Resolves when every order has
-// its open delivery task: [{order, task, point}].
-export async function paidVillageOrders({ buyer, keeper, countyAdmin, count, offset = 0, spread = 17 }) {
+// the points of different villages of `township` (every `spread`-th point from `offset`, so
+// that two tests use different villages), paid in cash by the keeper. By default 成县's
+// 城关镇, the county town, which the park serves itself: one leg. Resolves when every order
+// has its open delivery task: [{order, task, point}].
+export async function paidVillageOrders({
+  buyer,
+  keeper,
+  countyAdmin,
+  count,
+  offset = 0,
+  spread = 7,
+  township = '621221100',
+  window,
+}) {
   const { items: platforms } = await buyer.get('/platforms')
   const chengxian = platforms.find((platform) => platform.name === '成县')
   const { items: products } = await buyer.get(`/products?platform_id=${chengxian.id}&page_size=100`)
@@ -47,7 +57,7 @@ export async function paidVillageOrders({ buyer, keeper, countyAdmin, count, off
     if (sku) break
   }
   assert.ok(sku, 'the 成县 store has a product with stock to spare')
-  const { items: points } = await buyer.get('/logistics-nodes?division=621221&tier=village_point&page_size=100')
+  const { items: points } = await buyer.get(`/logistics-nodes?division=${township}&tier=village_point&page_size=100`)
   const chosen = points.filter((_, index) => index % spread === offset % spread).slice(0, count)
   assert.equal(chosen.length, count)
 
@@ -64,7 +74,7 @@ export async function paidVillageOrders({ buyer, keeper, countyAdmin, count, off
     await buyer.put(`/cart/items/${sku.id}`, { quantity: 1 })
     const { orders } = await buyer.post(
       '/orders',
-      { address_id: address.id, delivery_mode: 'village_point' },
+      { address_id: address.id, delivery_mode: 'village_point', ...(window ? { delivery_window: window } : {}) },
       { 'Idempotency-Key': `e2e-delivery-${Date.now()}-${index}` },
     )
     await keeper.post(`/orders/${orders[0].id}/advance`, { action: 'pay_cash' })

@@ -54,15 +54,16 @@ export const kMenuPages = [
   { name: 'users', label: 'admin.menu.users', icon: Avatar, roles: ['county_admin', 'city_admin'] },
   { name: 'audit-log', label: 'admin.menu.auditLog', icon: Document, roles: kAdmins },
   // 配送 (src/delivery): the county's logistics network, fleet, tasks and dispatch waves, for
-  // the offices that change them; what arrives at a point today, for its village agent (the
-  // store keeper) and the county; the county's figures, for the offices that report them.
-  // Pages with a `group` are shown together under its label.
+  // the offices that change them, and dispatch for a courier who manages a park or station
+  // (站长; the page offers only the nodes they manage); what arrives at a point today, for
+  // its village agent (the store keeper) and the county; the county's figures, for the
+  // offices that report them. Pages with a `group` are shown together under its label.
   ...[
     { name: 'logistics-nodes', label: 'admin.menu.logisticsNodes', icon: MapLocation },
     { name: 'vehicles', label: 'admin.menu.vehicles', icon: Van },
     { name: 'delivery-tasks', label: 'admin.menu.deliveryTasks', icon: Box },
-    { name: 'dispatch', label: 'admin.menu.dispatch', icon: Guide },
-  ].map((page) => ({ ...page, group: 'delivery', roles: ['county_admin', 'city_admin'] })),
+    { name: 'dispatch', label: 'admin.menu.dispatch', icon: Guide, roles: ['county_admin', 'city_admin', 'courier'] },
+  ].map((page) => ({ roles: ['county_admin', 'city_admin'], ...page, group: 'delivery' })),
   {
     name: 'arrivals',
     label: 'admin.menu.arrivals',

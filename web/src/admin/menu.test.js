@@ -47,9 +47,14 @@ describe('the delivery pages', () => {
     for (const page of kDelivery) {
       expect(mayOpen(page, 'county_admin')).toBe(true)
       expect(mayOpen(page, 'city_admin')).toBe(true)
-      for (const role of ['store_keeper', 'supplier', 'courier', 'auditor', 'buyer'])
-        expect(mayOpen(page, role)).toBe(false)
+      for (const role of ['store_keeper', 'supplier', 'auditor', 'buyer']) expect(mayOpen(page, role)).toBe(false)
     }
+  })
+
+  it('offer dispatch, and nothing else of the network, to couriers (station managers)', () => {
+    expect(mayOpen('dispatch', 'courier')).toBe(true)
+    for (const page of ['logistics-nodes', 'vehicles', 'delivery-tasks', 'arrivals', 'delivery-figures'])
+      expect(mayOpen(page, 'courier')).toBe(false)
   })
 
   it('offer a point’s arrivals to its village agent and the county', () => {
@@ -78,10 +83,15 @@ describe('the delivery pages', () => {
     expect(menuEntriesFor('supplier').every((entry) => !entry.pages)).toBe(true)
   })
 
-  it('give the store keeper and the auditor a 配送 group of their own pages', () => {
+  it('give the store keeper, the auditor and the courier a 配送 group of their own pages', () => {
     const group = (role) => menuEntriesFor(role).find((entry) => entry.pages)
     expect(group('store_keeper').pages.map((page) => page.name)).toEqual(['arrivals'])
     expect(group('auditor').pages.map((page) => page.name)).toEqual(['delivery-figures'])
     expect(group('city_admin').pages.map((page) => page.name)).toEqual([...kDelivery, 'delivery-figures'])
+    expect(group('courier').pages.map((page) => page.name)).toEqual(['dispatch'])
+  })
+
+  it('keep a courier’s first page their orders', () => {
+    expect(menuPagesFor('courier').map((page) => page.name)).toEqual(['orders', 'dispatch'])
   })
 })

@@ -111,6 +111,7 @@ export default {
     open: 'Open',
     planned: 'Planned',
     picked_up: 'Picked up',
+    handed_over: 'Handed over',
     delivered: 'Delivered',
     failed: 'Not delivered',
     cancelled: 'Cancelled',
@@ -120,6 +121,10 @@ export default {
     solving: 'Solving',
     planned: 'Planned',
     failed: 'Failed',
+  },
+  deliveryLeg: {
+    line_haul: 'Line haul',
+    local: 'Local',
   },
   failReason: {
     nobody_home: 'Nobody home',
@@ -321,6 +326,24 @@ export default {
       localModeRefused:
         '{store} delivers same-city and to village points only in its own county: choose express for this address',
       agentForbidden: 'Only village store keepers may order for villagers',
+      window: {
+        title: 'Delivery time',
+        when: 'Deliver',
+        choose: 'Choose a delivery time',
+        asap: 'As soon as possible',
+        asapHint: 'Within two days of payment',
+        slot: {
+          morning: 'Morning',
+          afternoon: 'Afternoon',
+          evening: 'Evening',
+        },
+        day: {
+          today: 'Today',
+          tomorrow: 'Tomorrow',
+          dayAfter: 'Day after',
+        },
+        refused: 'That delivery time can no longer be chosen: please choose another',
+      },
     },
     agent: {
       title: 'Village agent',
@@ -403,11 +426,14 @@ export default {
       notFound: 'No such order',
       forName: 'Ordered for',
       forNameShort: 'For {name}',
+      window: 'Chosen delivery time',
       tracking: {
         title: 'Delivery',
         status: 'Delivery status',
         stage: {
           open: 'Awaiting a route',
+          to_hub: 'On the way to {hub}',
+          at_hub: 'At {hub}, waiting for the local run',
           planned: 'Route planned',
           picked_up: 'Out for delivery',
           delivered: 'Delivered',
@@ -416,7 +442,9 @@ export default {
         },
         reason: 'Reason: {reason}',
         again: '; it will be delivered again',
+        hub: 'Station',
         point: 'Service point',
+        window: 'Delivery window',
         eta: 'Expected',
         etaOn: '{day} {time}',
         vehicle: 'Van',
@@ -780,6 +808,7 @@ export default {
       priceYuan: 'Price (yuan)',
       stock: 'Stock',
       weight: 'Weight (g)',
+      volume: 'Volume (ml)',
       add: 'Add SKU',
       codeRequired: 'Enter the SKU code',
       priceRequired: 'Enter the price',
@@ -994,6 +1023,7 @@ export default {
       shipOptional: 'This order is not sent by express: carrier and waybill may stay empty',
       done: 'Done: {action}',
       forName: 'Ordered for',
+      window: 'Chosen delivery time',
     },
     packing: {
       open: 'Packing list',
@@ -1162,6 +1192,9 @@ export default {
       divisionRequired: 'Enter a division code',
       parentRequired: 'Every node but a park has a parent',
       placeRequired: 'Enter latitude and longitude',
+      manager: 'Manager',
+      noManager: 'None',
+      managerHint: 'A courier of the county, who may dispatch from this node in the console',
     },
     vehicle: {
       create: 'New vehicle',
@@ -1202,6 +1235,7 @@ export default {
       status: 'Status',
       allStatuses: 'All',
       failReason: 'Not delivered: {reason}',
+      viaHub: 'By way of {hub}',
     },
     arrivals: {
       point: 'Point',
@@ -1279,6 +1313,7 @@ export default {
       unassignedReason: 'Reason',
       unassignedCode: {
         window_closed: 'Its window is closed on this day',
+        later: 'The buyer chose a later day',
         cold_chain: 'Needs cold chain, and the node has no refrigerated van',
         too_big: 'Heavier or bulkier than any van of the node carries',
         unreachable: 'No van reaches it within its window, the point’s hours and the shifts',
@@ -1296,6 +1331,10 @@ export default {
       noRuns: 'This wave has no runs',
       map: 'Runs',
       depot: 'Start',
+      parcels: '{count} parcels',
+      handover: 'Hand over',
+      managesNone:
+        'You manage no park or station yet. Once the county office makes you its manager under Logistics network, you can dispatch from it here.',
     },
   },
   driver: {
@@ -1303,7 +1342,7 @@ export default {
     today: 'Today',
     tomorrow: 'Tomorrow',
     empty: 'No runs for you on this day',
-    runTitle: '{plate} · {count} stops',
+    runTitle: '{plate} · {count} stops · {parcels} parcels',
     departs: 'Departs {time}',
     returns: 'Back {time}',
     locked: 'Locked',
@@ -1329,5 +1368,14 @@ export default {
     submit: 'Submit',
     cashToCollect: 'Cash to collect',
     notCourier: 'This page is for couriers',
+    parcel: 'Order #{order}',
+    pickupAll: 'Pick up all',
+    handover: 'Hand over',
+    handoverCount: 'Hand over · {count} parcels',
+    handoverHint: 'to the station, no buyer’s code',
+    handoverConfirm: 'Hand {count} parcels over to {station}?',
+    handedOverCount: 'Handed over {count} parcels',
+    dispatch: 'Station dispatch',
+    dispatchHint: 'You manage a station: plan its runs in the console',
   },
 }

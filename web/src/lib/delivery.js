@@ -1,11 +1,71 @@
-// What the delivery end shows besides the dispatcher's and the driver's pages: the buyer's
-// view of a task on the order page (its stage in the buyer's words, why an attempt failed,
-// when the van is due, whether the page should keep asking), and the county's figures.
+// What the delivery end shows besides the dispatcher's and the driver's pages: the delivery
+// windows a buyer may choose at checkout, the buyer's view of a task on the order page (its
+// stage in the buyer's words, why an attempt failed, when the van is due, whether the page
+// should keep asking), and the county's figures.
 import { formatEta, shanghaiDay, splitFailReason } from './dispatch.js'
 
+// The windows a buyer may choose for same-city and village-point delivery, in minutes after
+// midnight in Shanghai (POST /orders' delivery_window: {day, slot}). Without one, the order
+// is delivered any time within two days.
+export const kDeliverySlots = {
+  morning: [9 * 60, 12 * 60],
+  afternoon: [14 * 60, 18 * 60],
+  evening: [18 * 60, 21 * 60],
+}
+// A window may be chosen on the Shanghai day of ordering and the six after it …
+export const kWindowDays = 7
+// … if it ends at least this long after the order is placed.
+export const kWindowNoticeMs = 2 * 3_600_000
+
+const kMinuteMs = 60_000
+
+// "HH:MM" of minutes after midnight.
+function clockOf(minutes) {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+}
+
+// The windows that may be chosen at `nowMs`, earliest first: [{day: "YYYY-MM-DD", slot,
+// start, end (epoch ms), label: "HH:MM–HH:MM" (Shanghai), daysAhead: 0 for today …}].
+export function deliverySlots(nowMs) {
+  const slots = []
+  for (let daysAhead = 0; daysAhead < kWindowDays; daysAhead++) {
+    const day = shanghaiDay(nowMs, daysAhead)
+    const midnight = Date.parse(`${day}T00:00:00+08:00`)
+    for (const [slot, [from, to]] of Object.entries(kDeliverySlots)) {
+      const end = midnight + to * kMinuteMs
+      if (end < nowMs + kWindowNoticeMs) continue
+      slots.push({
+        day,
+        slot,
+        start: midnight + from * kMinuteMs,
+        end,
+        label: `${clockOf(from)}–${clockOf(to)}`,
+        daysAhead,
+      })
+    }
+  }
+  return slots
+}
+
+// The slot of `slots` that `window` ({day, slot}) names, or null.
+export function findSlot(slots, window) {
+  return slots.find((candidate) => candidate.day === window?.day && candidate.slot === window?.slot) ?? null
+}
+
+// A window of epoch ms in Shanghai: "2026-12-01 14:00–18:00", or with both days when it
+// ends on another day; '' without one.
+export function formatWindow(start, end) {
+  if (start === null || start === undefined || end === null || end === undefined) return ''
+  const [startDay, endDay] = [shanghaiDay(start), shanghaiDay(end)]
+  if (startDay === endDay) return `${startDay} ${formatEta(start)}–${formatEta(end)}`
+  return `${startDay} ${formatEta(start)} – ${endDay} ${formatEta(end)}`
+}
+
 // The buyer's words follow the task's status, except that a task open again after a failed
-// attempt reads as not delivered (with the reason) until a wave plans it anew.
-export const kBuyerStages = ['open', 'planned', 'picked_up', 'delivered', 'failed', 'cancelled']
+// attempt reads as not delivered (with the reason) until a wave plans it anew, and that a
+// village order's first leg reads as on its way to the township station (to_hub), then as
+// waiting there for the local run (at_hub).
+export const kBuyerStages = ['open', 'to_hub', 'at_hub', 'planned', 'picked_up', 'delivered', 'failed', 'cancelled']
 // A task in one of these moves no more: the buyer's page stops asking.
 export const kFinalTaskStatuses = ['delivered', 'cancelled']
 // The orders that get a delivery task once paid (the others go by express or are collected).
@@ -17,6 +77,8 @@ export const kDeliveryPollMs = 15_000
 export function buyerStage(task) {
   if (!task) return ''
   if (task.status === 'open' && task.fail_reason) return 'failed'
+  if (task.leg === 'line_haul' && ['planned', 'picked_up'].includes(task.status)) return 'to_hub'
+  if (task.leg === 'local' && task.hub && task.status === 'open') return 'at_hub'
   return task.status
 }
 

@@ -11,10 +11,14 @@ export const kNodeTiers = ['park', 'station', 'village_point', 'community_point'
 export const kTaskStatuses = ['open', 'planned', 'picked_up', 'delivered', 'failed', 'cancelled']
 // The tiers a wave may leave from (POST /dispatch/waves: a park or a station).
 export const kDispatchTiers = ['park', 'station']
+// A task's legs: a village order outside the county town goes from the park to its township
+// station (line_haul), then from the station to the village point (local); a town order goes
+// straight from the park (local).
+export const kLegs = ['line_haul', 'local']
 // Why a driver could not hand over (POST /driver/tasks/{id}/fail).
 export const kFailReasons = ['nobody_home', 'refused', 'damaged']
 // Why the planner left a task out of a wave (the `code` of a wave's `unassigned` entries).
-export const kUnassignedCodes = ['window_closed', 'cold_chain', 'too_big', 'unreachable', 'no_room']
+export const kUnassignedCodes = ['window_closed', 'later', 'cold_chain', 'too_big', 'unreachable', 'no_room']
 // A wave is being planned while it is in one of these.
 export const kWaveBusy = ['queued', 'solving']
 
@@ -24,6 +28,15 @@ export const kTierColors = {
   station: '#2f6fb0',
   village_point: '#3f8f4f',
   community_point: '#8a6bb8',
+}
+// The colour of a stop's status on the driver's page (a Vant tag type).
+export const kStopStatusTypes = {
+  planned: 'primary',
+  picked_up: 'warning',
+  handed_over: 'success',
+  delivered: 'success',
+  failed: 'danger',
+  open: 'danger',
 }
 // One colour per run of a wave, in turn.
 export const kRunColors = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599', '#c2255c', '#5f3dc4']
@@ -64,30 +77,65 @@ export function formatKg(grams) {
 }
 
 // The dispatcher's working copy of a wave's runs: per run its id, vehicle, lock and the
-// stops in order. Edits change only this copy until the plan is saved.
+// stops in order. Edits change only this copy until the plan is saved. Each stop keeps the
+// key of the physical stop it belongs to (`group_key`: its run and `group`), so that a group
+// stays one stop wherever it is moved.
 export function draftOf(wave) {
-  return (wave?.runs ?? []).map((run) => ({
+  return (wave?.runs ?? []).map((run, runIndex) => ({
     id: run.id,
     vehicle: run.vehicle,
     locked: run.locked,
-    stops: run.stops.map((stop) => ({ ...stop })),
+    stops: run.stops.map((stop) => ({ ...stop, group_key: groupKeyOf(stop, runIndex) })),
   }))
 }
 
-// Moves the stop at `fromIndex` of run `fromRun` to position `toIndex` of run `toRun`
-// (positions counted in the target run as it is after the stop left). Runs are indexes
-// into `draft`; returns a new draft and leaves the given one alone. A locked run neither
-// gives nor takes stops (the server keeps locked runs as they are), and an impossible move
-// returns the draft unchanged.
-export function moveStop(draft, fromRun, fromIndex, toRun, toIndex) {
+// The key that holds the stops of one physical stop together: the run and their `group`, or
+// the task alone for a stop without one.
+function groupKeyOf(stop, runIndex) {
+  return stop.group === null || stop.group === undefined ? `task:${stop.task_id}` : `${runIndex}:${stop.group}`
+}
+
+// The physical stops of a run: consecutive stops with the same group travel together (the
+// same node, the same window, one arrival). Returns [{key, group, leg, node, eta, stops}] in
+// order, `stops` being the run's stops of each. A draft's stops are grouped by their
+// `group_key`, a run as the server sent it by `group`.
+export function stopGroups(stops = []) {
+  const groups = []
+  for (const stop of stops) {
+    const key = stop.group_key ?? groupKeyOf(stop, 0)
+    const last = groups[groups.length - 1]
+    if (last && last.key === key) last.stops.push(stop)
+    else
+      groups.push({
+        key,
+        group: stop.group ?? null,
+        leg: stop.leg ?? 'local',
+        node: stop.node,
+        eta: stop.eta,
+        stops: [stop],
+      })
+  }
+  return groups
+}
+
+// Moves the physical stop at group position `fromGroup` of run `fromRun` (all of its stops,
+// in their order) to group position `toGroup` of run `toRun`, counted in the target run as it
+// is after the stop left. Runs are indexes into `draft`; returns a new draft and leaves the
+// given one alone. A group is never split, nor put inside another one (PUT …/plan refuses
+// both). A locked run neither gives nor takes stops (the server keeps locked runs as they
+// are), and an impossible move returns the draft unchanged.
+export function moveGroup(draft, fromRun, fromGroup, toRun, toGroup) {
   const source = draft[fromRun]
   const target = draft[toRun]
   if (!source || !target || source.locked || target.locked) return draft
-  if (fromIndex < 0 || fromIndex >= source.stops.length) return draft
+  const sourceGroups = stopGroups(source.stops)
+  if (fromGroup < 0 || fromGroup >= sourceGroups.length) return draft
+  const stopsBefore = (groups, count) => groups.slice(0, count).reduce((sum, group) => sum + group.stops.length, 0)
   const next = draft.map((run) => ({ ...run, stops: [...run.stops] }))
-  const [stop] = next[fromRun].stops.splice(fromIndex, 1)
-  const clamped = Math.max(0, Math.min(toIndex, next[toRun].stops.length))
-  next[toRun].stops.splice(clamped, 0, stop)
+  const moved = next[fromRun].stops.splice(stopsBefore(sourceGroups, fromGroup), sourceGroups[fromGroup].stops.length)
+  const targetGroups = stopGroups(next[toRun].stops)
+  const clamped = Math.max(0, Math.min(toGroup, targetGroups.length))
+  next[toRun].stops.splice(stopsBefore(targetGroups, clamped), 0, ...moved)
   return next
 }
 
@@ -108,12 +156,13 @@ export function planBody(draft) {
 }
 
 // The violations of a refused plan (422 plan_violations), keyed by task id for marking the
-// stops at fault; violations of a whole run have no task and are listed only.
+// stops at fault: a violation at a group names all of its tasks (`task_ids`), or one
+// (`task_id`); violations of a whole run have no task and are listed only.
 export function violationsByTask(violations = []) {
   const byTask = new Map()
   for (const violation of violations) {
-    if (violation.task_id == null) continue
-    byTask.set(violation.task_id, [...(byTask.get(violation.task_id) ?? []), violation])
+    const taskIds = violation.task_ids ?? (violation.task_id == null ? [] : [violation.task_id])
+    for (const taskId of taskIds) byTask.set(taskId, [...(byTask.get(taskId) ?? []), violation])
   }
   return byTask
 }
@@ -154,6 +203,15 @@ export function runPolyline(project, depot, stops) {
 // itself fetches nothing).
 export function navigationUrl(node) {
   return `https://uri.amap.com/marker?position=${node.lng},${node.lat}&name=${encodeURIComponent(node.name ?? '')}`
+}
+
+// A line-haul stop's parcels go to the station from these statuses (POST /driver/handover).
+export const kHandoverStatuses = ['planned', 'picked_up']
+
+// The tasks of a line-haul stop still to hand over to its station; `statusOf` tells a stop's
+// status as the page knows it (the server's by default).
+export function handoverTaskIds(stops = [], statusOf = (stop) => stop.task_status) {
+  return stops.filter((stop) => kHandoverStatuses.includes(statusOf(stop))).map((stop) => stop.task_id)
 }
 
 // The buyer's delivery code: six digits.

@@ -5,6 +5,8 @@
 // delivery or at the pickup point and confirmed by the store, a courier or the county office.
 export const kOrderStatuses = ['pending_payment', 'paid', 'packed', 'shipped', 'delivered', 'completed', 'cancelled']
 export const kDeliveryModes = ['same_city', 'village_point', 'pickup', 'express']
+// The modes a buyer may choose a delivery window for (lib/delivery.js deliverySlots).
+export const kWindowModes = ['same_city', 'village_point']
 
 // The server's pattern for the Idempotency-Key header: 1 to 64 of these.
 export const kIdempotencyKeyPattern = /^[A-Za-z0-9_.:-]{1,64}$/
@@ -131,7 +133,9 @@ export function pickupCodeShown(order) {
 // one; `agent` ({name, householdId}) makes a village agent's order for a villager (代购,
 // store keepers only); `sale` ({event_id, sku_id, quantity}) buys one SKU of a sale event
 // instead of the cart; `paymentMethod` 'cash' makes cash-on-delivery orders (packed and
-// sent unpaid, paid when handed over), anything else online ones.
+// sent unpaid, paid when handed over), anything else online ones; `deliveryWindow` ({day,
+// slot}) is the window the buyer chose, sent for same-city and village-point delivery only
+// (without one the order comes within two days).
 export function checkoutBody({
   addressId,
   deliveryMode,
@@ -139,8 +143,11 @@ export function checkoutBody({
   agent = null,
   sale = null,
   paymentMethod = 'online',
+  deliveryWindow = null,
 }) {
   const body = { address_id: addressId, delivery_mode: deliveryMode }
+  if (deliveryWindow && kWindowModes.includes(deliveryMode))
+    body.delivery_window = { day: deliveryWindow.day, slot: deliveryWindow.slot }
   if (paymentMethod === 'cash') body.payment_method = 'cash_on_delivery'
   const text = note.trim()
   if (text) body.note = text

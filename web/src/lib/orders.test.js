@@ -236,6 +236,25 @@ describe('checkoutBody', () => {
     ).toEqual({ name: '张大爷', household_id: 17 })
   })
 
+  it('sends the chosen delivery window for same-city and village-point delivery only', () => {
+    const deliveryWindow = { day: '2026-12-01', slot: 'afternoon', start: 1, end: 2, label: '14:00–18:00' }
+    for (const deliveryMode of ['same_city', 'village_point'])
+      expect(checkoutBody({ addressId: 3, deliveryMode, deliveryWindow })).toEqual({
+        address_id: 3,
+        delivery_mode: deliveryMode,
+        delivery_window: { day: '2026-12-01', slot: 'afternoon' },
+      })
+    for (const deliveryMode of ['pickup', 'express'])
+      expect(checkoutBody({ addressId: 3, deliveryMode, deliveryWindow })).toEqual({
+        address_id: 3,
+        delivery_mode: deliveryMode,
+      })
+    expect(checkoutBody({ addressId: 3, deliveryMode: 'same_city', deliveryWindow: null })).toEqual({
+      address_id: 3,
+      delivery_mode: 'same_city',
+    })
+  })
+
   it('buys one SKU of a sale instead of the cart', () => {
     expect(
       checkoutBody({ addressId: 3, deliveryMode: 'express', sale: { event_id: 5, sku_id: 9, quantity: 2, extra: 1 } }),
@@ -252,6 +271,12 @@ describe('quotes', () => {
     expect(quoteBody({ address_id: 3, delivery_mode: 'pickup', note: 'x' })).toEqual({
       address_id: 3,
       delivery_mode: 'pickup',
+    })
+    // The delivery window does not change the freight.
+    const window = { day: '2026-12-01', slot: 'morning' }
+    expect(quoteBody({ address_id: 3, delivery_mode: 'same_city', delivery_window: window })).toEqual({
+      address_id: 3,
+      delivery_mode: 'same_city',
     })
   })
 

@@ -1,9 +1,10 @@
 // Checking out, across visits to the checkout page: the buyer's choices (address,
-// delivery mode, note, paying online or in cash, a village agent's villager) survive a
-// detour to add an address, and the Idempotency-Key of an attempt whose answer was lost
-// survives until it is retried (see lib/orders.js). The last checkout's answer is kept for
-// the orders page to announce. The cart's checkout and a sale's (one SKU of a sale event,
-// 立即抢购) share all of it; both ask the server for a quote (goods, freight, total) first.
+// delivery mode and window, note, paying online or in cash, a village agent's villager)
+// survive a detour to add an address, and the Idempotency-Key of an attempt whose answer
+// was lost survives until it is retried (see lib/orders.js). The last checkout's answer is
+// kept for the orders page to announce. The cart's checkout and a sale's (one SKU of a sale
+// event, 立即抢购) share all of it; both ask the server for a quote (goods, freight, total)
+// first.
 import { defineStore } from 'pinia'
 import { showDialog, showSuccessToast, showToast } from 'vant'
 import { computed, reactive, ref, watch } from 'vue'
@@ -42,6 +43,7 @@ export function describeCheckoutError(error) {
     if (error.field === 'address_id' && /deliver/.test(error.message)) return t('mall.checkout.noDelivery')
     const local = error.field === 'delivery_mode' ? localModeRefusalOf(error.message) : null
     if (local) return t('mall.checkout.localModeRefused', local)
+    if (error.field.startsWith('delivery_window')) return t('mall.checkout.window.refused')
   }
   if (error instanceof ApiError && error.status === 403 && !error.field) return t('mall.checkout.agentForbidden')
   if (outcomeUnknown(error)) return t('mall.checkout.outcomeUnknown')
@@ -56,6 +58,9 @@ function emptyDraft() {
   return {
     addressId: null,
     deliveryMode: '',
+    // The delivery window chosen ({day, slot}; same-city and village-point delivery), or
+    // null: as soon as possible, within two days.
+    deliveryWindow: null,
     note: '',
     paymentMethod: kPaymentMethods[0],
     // 为村民代购: a store keeper orders for a villager (on_behalf_of).
@@ -89,6 +94,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
       agent: mayActAsAgent() && draft.agent.on ? draft.agent : null,
       sale,
       paymentMethod: draft.paymentMethod,
+      deliveryWindow: draft.deliveryWindow,
     })
   }
 
@@ -101,6 +107,8 @@ export const useCheckoutStore = defineStore('checkout', () => {
       answer = await api.post('/orders', wanted, { headers: { 'Idempotency-Key': key } })
     } catch (error) {
       attempts.settle(error)
+      // A window that closed meanwhile: the buyer chooses again.
+      if (error instanceof ApiError && error.field?.startsWith('delivery_window')) draft.deliveryWindow = null
       // A refusal for want of stock: the cart shows which lines are short now.
       if (!sale && !outcomeUnknown(error)) cart.load().catch(() => {})
       throw error
@@ -108,6 +116,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     attempts.settle()
     lastCheckout.value = answer
     draft.note = ''
+    draft.deliveryWindow = null
     Object.assign(draft.agent, emptyAgent())
     knownAddressIds.value = null
     if (!sale) cart.load().catch(() => {})
