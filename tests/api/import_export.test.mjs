@@ -96,6 +96,18 @@ for (const backend of BACKENDS) {
       const detail = (await admin.get(`/api/v1/products/${pending.json.items[0].id}`)).json;
       assert.deepEqual(detail.skus.map((s) => s.code), ['IMP-1', 'IMP-2']);
       assert.equal(detail.min_price_fen, 2500);
+      assert.deepEqual(detail.skus.map((s) => s.volume_ml), [null, null]);
+      // The optional volume column: millilitres of one packed unit.
+      const withVolume = header.replace('weight_g,', 'weight_g,volume_ml,');
+      const measured = await upload('products', withVolume +
+        `${store.id},${producers[0].id},dry.nuts.walnut,成县核桃,导入量体积核桃,袋,621221100201,VOL-1,2500,10,500,900,,否\n`);
+      assert.equal(measured.status, 201, measured.text);
+      const found = await admin.get(`/api/v1/admin/products?status=store_accepted&q=${encodeURIComponent('导入量体积核桃')}`);
+      assert.equal((await admin.get(`/api/v1/products/${found.json.items[0].id}`)).json.skus[0].volume_ml, 900);
+      const badVolume = await upload('products', withVolume +
+        `${store.id},${producers[0].id},dry.nuts.walnut,成县核桃,导入核桃二,袋,621221100201,VOL-2,2500,10,500,lots,,否\n`);
+      assert.equal(badVolume.status, 422);
+      assert.equal(badVolume.json.error.rows[0].field, 'volume_ml');
       const bad = await upload('products', header + `${store.id},${producers[0].id},nope,,x,袋,621221100201,A,0,1,,6901234567893,maybe\n`);
       assert.equal(bad.status, 422);
       assert.equal(bad.json.error.rows.length, 1);

@@ -1195,6 +1195,10 @@ export default {
       manager: 'Manager',
       noManager: 'None',
       managerHint: 'A courier of the county, who may dispatch from this node in the console',
+      direct: 'Served from the park',
+      directTag: 'Direct',
+      directHint:
+        "A county-town station: the park delivers its points' goods itself, without passing through the station",
     },
     vehicle: {
       create: 'New vehicle',

@@ -1182,6 +1182,9 @@ export default {
       manager: '站长',
       noManager: '未指定',
       managerHint: '本县的一名配送员，可以在控制台为这个节点调度',
+      direct: '物流园直送',
+      directTag: '直送',
+      directHint: '县城的快递服务站：它下面各点的货由物流园直接送达，不经本站中转',
     },
     vehicle: {
       create: '新增车辆',

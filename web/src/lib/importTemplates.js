@@ -34,6 +34,7 @@ export const kImportColumns = {
     { name: 'price_fen', required: true },
     { name: 'stock', required: true },
     { name: 'weight_g' },
+    { name: 'volume_ml' },
     { name: 'gtin' },
     { name: 'cold_chain' },
   ],

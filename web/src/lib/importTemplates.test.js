@@ -11,7 +11,7 @@ describe('importTemplateCsv', () => {
   it('has the product columns of the API example for county admins', () => {
     expect(importTemplateCsv('products', 'county_admin')).toBe(
       '\uFEFFstore_id,producer_id,category_code,brand,name,name_en,unit,description,origin_village_code,' +
-        'sku_code,price_fen,stock,weight_g,gtin,cold_chain\r\n',
+        'sku_code,price_fen,stock,weight_g,volume_ml,gtin,cold_chain\r\n',
     )
   })
 
