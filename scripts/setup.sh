@@ -10,8 +10,9 @@ packages=(
   libsoci-dev libsqlite3-dev libpq-dev
   libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxapian-dev
   libxlsxwriter-dev libzip-dev libpugixml-dev zlib1g-dev
+  libqrencode-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   libgtest-dev libgmock-dev libbenchmark-dev
-  make postgresql sqlite3 chromium wrk curl procps
+  make postgresql sqlite3 chromium wrk curl procps zbar-tools poppler-utils
   "$@"
 )
 

@@ -573,7 +573,8 @@ http::Response Delivery::get_wave(http::Request& request) {
   return response;
 }
 
-// GET /api/v1/dispatch/waves?status=: the waves of the caller's county, newest first.
+// GET /api/v1/dispatch/waves?status=: the waves of the caller's county, newest first (a
+// courier: those of the nodes they manage).
 http::Response Delivery::list_waves(http::Request& request) {
   auto principal = http::require_role(
       request, {core::Role::kCountyAdmin, core::Role::kCityAdmin, core::Role::kCourier, core::Role::kAuditor});
@@ -587,6 +588,10 @@ http::Response Delivery::list_waves(http::Request& request) {
   if (!(*principal)->is_city_wide()) {
     where += " AND platform_id = :p";
     params.emplace_back((*principal)->platform_id.value_or(0));
+  }
+  if ((*principal)->role == core::Role::kCourier) {  // a station manager: their nodes' waves
+    where += " AND node_id IN (SELECT id FROM logistics_nodes WHERE manager_user_id = :u)";
+    params.emplace_back((*principal)->user_id);
   }
   if (*status) {
     where += " AND status = :s";

@@ -684,6 +684,10 @@ for (const backend of BACKENDS) {
         assert.notEqual(stop.node.id, jifengStation.id);
       }
       assert.equal((await as.stationManager.post(`/api/v1/dispatch/runs/${stationRun.id}/lock`, { locked: true })).status, 200);
+      // A station manager's list of waves is their station's.
+      const listed = (await as.stationManager.get('/api/v1/dispatch/waves')).json.items;
+      assert.deepEqual(listed.map((w) => w.id), [local.json.id]);
+      assert.equal((await as.courier.get('/api/v1/dispatch/waves')).json.total, 0);
       assert.equal((await as.courier.post(`/api/v1/dispatch/runs/${stationRun.id}/lock`, { locked: false })).status, 403);
       // The manager drives it and hands each parcel to its buyer with their code.
       const [myRun] = (await as.stationManager.get(`/api/v1/driver/runs?day=${day}`)).json.items;
