@@ -45,7 +45,7 @@ if [ -d "$root/tests/e2e" ]; then
   port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   "$bin" demo-data --db "sqlite:$work/e2e.db" --key-file "$work/e2e.key" >/dev/null
   "$bin" serve --db "sqlite:$work/e2e.db" --key-file "$work/e2e.key" --port "$port" --address 127.0.0.1 \
-    --static-dir "$root/web/dist" >"$work/e2e-server.log" 2>&1 &
+    --static-dir "$root/web/dist" --checkpoint-seconds 1 >"$work/e2e-server.log" 2>&1 &
   server_pid=$!
   for attempt in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break

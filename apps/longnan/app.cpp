@@ -18,6 +18,7 @@
 #include "region/region.h"
 #include "server/http_client.h"
 #include "sheet/sheet.h"
+#include "trace/trace.h"
 
 namespace longnan::app {
 
@@ -28,6 +29,7 @@ struct App::Modules {
   std::unique_ptr<files::Files> files;
   std::unique_ptr<orders::Orders> orders;
   std::unique_ptr<delivery::Delivery> delivery;
+  std::unique_ptr<trace::Trace> trace;
 };
 
 void prepare_storage(const Config& config) {
@@ -121,6 +123,14 @@ App::App(const Config& config)
                                                                               .matrix = distance_matrix(config),
                                                                               .road_table = road_table(config)});
   modules_->delivery->register_routes(router_);
+  // Checkpoints of the traceability log are signed with a key derived from the key file, so
+  // every server of a deployment signs with the same key.
+  modules_->trace = std::make_unique<trace::Trace>(
+      *database_, clock_, cipher_,
+      trace::Options{.public_base = config.public_url,
+                     .signing_key = trace::SigningKey::from_seed_hex(cipher_.lookup_hash("trace checkpoint key")),
+                     .checkpoint_interval_ms = config.checkpoint_interval_ms});
+  modules_->trace->register_routes(router_);
   audit::register_routes(router_, *database_);
 
   // GET /healthz: the process is up.
@@ -248,6 +258,7 @@ void App::start_background() {
   modules_->orders->start_sweeper();
   modules_->delivery->start_feeder();
   modules_->delivery->start_planner();
+  modules_->trace->start_background();
 }
 
 }  // namespace longnan::app

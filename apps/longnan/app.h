@@ -28,6 +28,8 @@ struct Config {
   double road_speed_kmh = 30;   // average speed of delivery vehicles, for route planning
   std::string distance_matrix;  // CSV of road distances and times between nodes; empty: estimates only
   std::string osrm_url;         // an OSRM server (http://host:port) for road distances; empty: none
+  std::string public_url = "http://localhost:8080";  // scheme and host of the printed codes' links
+  int64_t checkpoint_interval_ms = 60'000;           // how often the traceability log's checkpoint is signed
 };
 
 // Everything the request handlers share. Built once at start-up.

@@ -10,10 +10,12 @@
 
 #include "auth/auth.h"
 #include "catalog/catalog.h"
+#include "core/clock.h"
 #include "core/csv.h"
 #include "core/embedded.h"
 #include "delivery/delivery.h"
 #include "region/region.h"
+#include "trace/trace.h"
 
 namespace longnan {
 std::span<const core::EmbeddedFile> longnan_data_files();  // generated in src/region
@@ -139,6 +141,81 @@ std::string description_for(const std::vector<std::string>& row) {
 }
 
 }  // namespace
+
+// Every demo product's first lot and its whole way: a plot of its producer, fertilising
+// and spraying (outside the safety interval), the harvest, a residue test, packing, cold
+// storage and shipping for goods that need cooling (within 0–8 °C), shipping and receiving
+// for the others, and the batch's 承诺达标合格证 where the product has one.
+int load_demo_lots(db::Session& session, int64_t now_ms) {
+  constexpr int64_t kDay = 24LL * 3600 * 1000;
+  int made = 0;
+  for (const auto& product : session.query(
+           "SELECT p.id, p.producer_id, p.platform_id, p.origin_village_code, k.id, k.cold_chain, k.code, r.name, "
+           "(SELECT c.number FROM certifications c WHERE c.product_id = p.id AND c.kind = 'compliance') FROM products "
+           "p JOIN skus k ON k.product_id = p.id JOIN producers r ON r.id = p.producer_id WHERE k.gtin IS NOT NULL "
+           "ORDER BY p.id")) {
+    const std::string village = product.text(3);
+    auto point = session.query_one("SELECT lat, lng FROM logistics_nodes WHERE division_code = :d", {village});
+    const int64_t plot = session.insert(
+        "INSERT INTO plots (platform_id, producer_id, name, village_code, lat, lng, area_mu, created_at, "
+        "updated_at) VALUES (:p, :r, :n, :v, :la, :lo, :a, :c, :u) RETURNING id",
+        {product.integer(2), product.integer(1), product.text(7) + "一号地", village,
+         point ? db::Value(point->real(0) + 0.004) : db::Value(),
+         point ? db::Value(point->real(1) - 0.003) : db::Value(), 12.5, now_ms, now_ms});
+    // The harvest three weeks ago; everything before and after it dated from there.
+    const int64_t harvest = now_ms - 21 * kDay;
+    auto date = [&](int64_t days) { return core::shanghai_date(harvest + days * kDay); };
+    const bool cold = product.integer(5) != 0;
+    auto lot = trace::create_lot(session,
+                                 {.sku_id = product.integer(4),
+                                  .plot_id = plot,
+                                  .lot_number = product.text(6) + "-" + date(0).substr(0, 4) + "A",
+                                  .harvest_date = date(0),
+                                  .quantity = 500,
+                                  .unit = "KGM",
+                                  .certificate = product.text(8),
+                                  .serials = 5},
+                                 now_ms);
+    if (!lot) throw std::runtime_error("demo lot of " + product.text(6) + ": " + lot.error().message);
+    std::vector<boost::json::object> records{
+        {{"kind", "fertilising"}, {"date", date(-60)}, {"input_name", "腐熟农家肥"}, {"dose", "2000 千克/亩"}},
+        {{"kind", "spraying"},
+         {"date", date(-30)},
+         {"input_name", "苦参碱"},
+         {"dose", "0.3% 水剂 1000 倍液"},
+         {"safety_interval_days", 10}},
+        {{"kind", "inspection"},
+         {"date", date(1)},
+         {"lab", "县农产品质量安全检测站"},
+         {"method", "农药残留快速检测（酶抑制法）"},
+         {"result", "未检出"},
+         {"conformant", true}},
+        {{"kind", "packing"}, {"date", date(2)}, {"place", "村电商服务站"}}};
+    if (cold)
+      records.push_back({{"kind", "storing"},
+                         {"date", date(3)},
+                         {"place", "县电商物流园冷库"},
+                         {"min_temp_c", 2},
+                         {"max_temp_c", 5}});
+    records.push_back({{"kind", "shipping"}, {"date", date(4)}, {"place", "县电商物流园"}});
+    if (cold) {
+      records.back()["min_temp_c"] = 3;
+      records.back()["max_temp_c"] = 7;
+    }
+    records.push_back({{"kind", "receiving"}, {"date", date(5)}, {"place", "兰州分拨中心"}});
+    if (!product.is_null(8))
+      records.push_back({{"kind", "certification"},
+                         {"date", date(1)},
+                         {"certificate", "承诺达标合格证"},
+                         {"number", product.text(8)},
+                         {"issuer", product.text(7)}});
+    for (const auto& record : records)
+      if (auto done = trace::record_production(session, *lot, record, now_ms); !done)
+        throw std::runtime_error("demo record of " + product.text(6) + ": " + done.error().message);
+    ++made;
+  }
+  return made;
+}
 
 DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& cipher, int64_t now_ms) {
   DemoSummary summary;
@@ -355,6 +432,7 @@ DemoSummary load_demo_data(db::Database& database, const core::FieldCipher& ciph
         "UPDATE vehicles SET driver_user_id = (SELECT id FROM users WHERE phone = '13800000012') "
         "WHERE home_node_id = :n",
         {jifeng_station});
+    summary.lots = load_demo_lots(session, now_ms);
   });
   return summary;
 }

@@ -16,6 +16,7 @@ struct DemoSummary {
   int products = 0;
   int users = 0;
   int logistics_nodes = 0;
+  int lots = 0;
 };
 
 // The password of every demo account (the README lists the accounts).

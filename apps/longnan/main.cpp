@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,7 +15,9 @@
 #include "demo_data.h"
 #include "orders/orders.h"
 #include "routing/routing.h"
+#include "server/http_client.h"
 #include "server/server.h"
+#include "trace/trace.h"
 
 namespace {
 
@@ -34,6 +37,48 @@ void add_storage_options(CLI::App* command, Config& config) {
 int fail(const std::string& message) {
   std::cerr << "longnan: " << message << "\n";
   return 1;
+}
+
+// `longnan trace cosign`: an auditor signs a server's latest checkpoint with their own key,
+// kept in a file of their own (a 32-byte Ed25519 seed in hex, made on first use).
+int cosign_checkpoint(const std::string& server, const std::string& seed_file) {
+  using namespace longnan::trace;
+  std::optional<SigningKey> key;
+  if (std::ifstream in(seed_file); in) {
+    std::string seed;
+    std::getline(in, seed);
+    key = SigningKey::from_seed_hex(seed);
+    if (!key) return fail(seed_file + ": not an auditor's key (64 hex digits)");
+  } else {
+    key = SigningKey::generate();
+    std::ofstream out(seed_file);
+    if (!out) return fail(seed_file + ": cannot write the new key");
+    std::string seed;
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (size_t i = 0; i < 32; ++i) seed += {kHex[key->secret[i] >> 4], kHex[key->secret[i] & 15]};
+    out << seed << "\n";
+    std::cerr << "made a new auditor's key in " << seed_file << ": keep it private\n";
+  }
+  auto body = longnan::server::http_get(server + "/api/v1/trace/checkpoints/latest", std::chrono::seconds(10));
+  if (!body) return fail(body.error().message);
+  boost::system::error_code error;
+  auto json = boost::json::parse(*body, error);
+  if (error || !json.is_object()) return fail("the server's checkpoint is not JSON");
+  try {
+    const auto& object = json.as_object();
+    Checkpoint checkpoint{std::string(object.at("origin").as_string()),
+                          static_cast<uint64_t>(object.at("tree_size").as_int64()),
+                          from_hex(object.at("root").as_string()).value_or(Hash{}), object.at("time").as_int64()};
+    if (!verify_checkpoint(checkpoint, object.at("signature").as_string(), object.at("public_key").as_string()))
+      return fail("the server's own signature of the checkpoint does not verify: not co-signing it");
+    std::cout << boost::json::serialize(boost::json::object{{"id", object.at("id")},
+                                                            {"public_key", key->public_hex()},
+                                                            {"signature", sign_checkpoint(checkpoint, *key)}})
+              << "\n";
+    return 0;
+  } catch (const std::exception&) {
+    return fail("the server's checkpoint lacks a field");
+  }
 }
 
 }  // namespace
@@ -108,6 +153,18 @@ int main(int argc, char** argv) {
                    "duration_s) that replace the estimates when planning routes")
       ->check(CLI::ExistingFile);
   serve
+      ->add_option("--public-url", config.public_url,
+                   "scheme and host the platform is reached at from outside (https://trace.example.cn): the GS1 "
+                   "Digital Link URIs on printed codes start with it")
+      ->envname("LONGNAN_PUBLIC_URL")
+      ->capture_default_str();
+  double checkpoint_s = 60;
+  serve
+      ->add_option("--checkpoint-seconds", checkpoint_s,
+                   "how often the traceability log's checkpoint is signed when the log has grown")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  serve
       ->add_option("--osrm-url", config.osrm_url,
                    "an OSRM server (http://host:port) whose table service gives road distances and times for the "
                    "pairs the distance matrix lacks")
@@ -164,6 +221,26 @@ int main(int argc, char** argv) {
       "check", "reconcile the ledger with payments and refunds to the fen (exit 1 when it does not)");
   add_storage_options(ledger_check, config);
   ledger->require_subcommand(1);
+
+  // trace verify / cosign: the tamper-evident log of traceability events.
+  auto* trace = cli.add_subcommand("trace", "the traceability log");
+  auto* trace_verify = trace->add_subcommand(
+      "verify",
+      "recompute the log from the stored events and check it against its latest signed checkpoint; names "
+      "the first altered, missing or reordered event (exit 1)");
+  add_storage_options(trace_verify, config);
+  trace_verify->add_option("--public-url", config.public_url, "the URL the server was given (names the log)")
+      ->envname("LONGNAN_PUBLIC_URL")
+      ->capture_default_str();
+  auto* trace_cosign =
+      trace->add_subcommand("cosign",
+                            "sign a server's latest checkpoint with an auditor's own key; prints what to POST to "
+                            "/api/v1/trace/checkpoints/{id}/cosign");
+  std::string cosign_url, cosign_seed_file;
+  trace_cosign->add_option("--server", cosign_url, "the server, e.g. http://127.0.0.1:8080")->required();
+  trace_cosign->add_option("--key-file", cosign_seed_file, "the auditor's key (made on first use, kept private)")
+      ->required();
+  trace->require_subcommand(1);
 
   // route solve: plans vehicle routes for a Solomon/Gehring–Homberger (.txt) or JSON (.json) problem file.
   auto* route = cli.add_subcommand("route", "vehicle route planning");
@@ -246,7 +323,8 @@ int main(int argc, char** argv) {
       else
         std::cout << "loaded " << summary.households << " households, " << summary.stores << " stores, "
                   << summary.producers << " producers, " << summary.products << " products, " << summary.users
-                  << " demo accounts, " << summary.logistics_nodes << " logistics nodes\n";
+                  << " demo accounts, " << summary.logistics_nodes << " logistics nodes, " << summary.lots
+                  << " lots with their histories\n";
       return 0;
     }
     if (import->parsed()) {
@@ -270,6 +348,17 @@ int main(int argc, char** argv) {
       std::cout << "the ledger reconciles\n";
       return 0;
     }
+    if (trace_verify->parsed()) {
+      longnan::app::App app(config);
+      auto report = longnan::trace::verify_log(app.database(), longnan::trace::log_origin(config.public_url),
+                                               [](uint64_t events) { spdlog::debug("verified {} events", events); });
+      if (!report.problem.empty()) return fail(report.problem);
+      std::cout << "the log of " << report.events << " events is whole"
+                << (report.checkpoint.empty() ? " (no checkpoint signed yet)" : " and matches its " + report.checkpoint)
+                << "\n";
+      return 0;
+    }
+    if (trace_cosign->parsed()) return cosign_checkpoint(cosign_url, cosign_seed_file);
     if (add_user->parsed()) {
       std::string password;
       if (const char* from_env = std::getenv("LONGNAN_PASSWORD"))
@@ -284,6 +373,7 @@ int main(int argc, char** argv) {
     }
     if (serve->parsed()) {
       config.list_cache_ms = int64_t{list_cache_s} * 1000;
+      config.checkpoint_interval_ms = static_cast<int64_t>(checkpoint_s * 1000);
       config.pay_timeout_ms = int64_t{pay_timeout_s} * 1000;
       config.complete_after_ms = static_cast<int64_t>(auto_complete_days * 24 * 3600 * 1000);
       longnan::app::App app(config);

@@ -565,6 +565,7 @@ http::Response Catalog::Impl::update_product(http::Request& request) {
         // Weight and volume: a number sets it, null clears it (unknown), absence keeps it.
         auto weight = sku.integer("weight_g", false, 1, 1'000'000);
         auto volume = sku.integer("volume_ml", false, 1, kMaxVolumeMl);
+        auto cold = sku.boolean("cold_chain", false);
         if (!sku.ok()) {
           auto error = sku.error();
           error.field = prefix + error.field;
@@ -578,6 +579,7 @@ http::Response Catalog::Impl::update_product(http::Request& request) {
         if (weight || (entry.contains("weight_g") && entry.at("weight_g").is_null()))
           session.exec("UPDATE skus SET weight_g = :v WHERE id = :s",
                        {weight ? db::Value(*weight) : db::Value(), *sku_id});
+        if (cold) session.exec("UPDATE skus SET cold_chain = :v WHERE id = :s", {int64_t{*cold}, *sku_id});
         if (volume || (entry.contains("volume_ml") && entry.at("volume_ml").is_null()))
           session.exec("UPDATE skus SET volume_ml = :v WHERE id = :s",
                        {volume ? db::Value(*volume) : db::Value(), *sku_id});

@@ -40,6 +40,8 @@ void Delivery::register_routes(http::Router& router) {
   router.add(Method::kPost, "/api/v1/driver/tasks/{id}/pickup", [this](http::Request& r) { return driver_pickup(r); });
   router.add(Method::kPost, "/api/v1/driver/tasks/{id}/fail", [this](http::Request& r) { return driver_fail(r); });
   router.add(Method::kPost, "/api/v1/driver/handover", [this](http::Request& r) { return driver_handover(r); });
+  router.add(Method::kGet, "/api/v1/counties/{code}/boundary",
+             [this](http::Request& r) { return county_boundary_geojson(r); });
   router.add(Method::kGet, "/api/v1/orders/{id}/delivery", [this](http::Request& r) { return order_delivery(r); });
   router.add(Method::kGet, "/api/v1/delivery/arrivals", [this](http::Request& r) { return arrivals(r); });
   router.add(Method::kGet, "/api/v1/delivery/figures", [this](http::Request& r) { return figures(r); });

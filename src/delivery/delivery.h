@@ -103,6 +103,7 @@ class Delivery {
   http::Response order_delivery(http::Request& request);
   http::Response arrivals(http::Request& request);
   http::Response figures(http::Request& request);
+  http::Response county_boundary_geojson(http::Request& request);
 
   db::Database& database_;
   const core::Clock& clock_;

@@ -687,3 +687,33 @@ int create_demo_network(db::Session& session, int64_t now_ms) {
 }
 
 }  // namespace longnan::delivery
+
+namespace longnan::delivery {
+
+// GET /api/v1/counties/{code}/boundary: a county of Longnan's boundary as a GeoJSON Feature
+// (MultiPolygon, [lng, lat]), for pages that draw the county without map tiles. Public and
+// unchanging: cached for a day.
+http::Response Delivery::county_boundary_geojson(http::Request& request) {
+  const std::string code(request.path_param("code"));
+  const Boundary* boundary = code.size() == 6 ? county_boundary(code) : nullptr;
+  if (!boundary) return http::error_response(request, core::not_found("no boundary for this county"));
+  boost::json::array polygons;
+  for (const auto& polygon : boundary->polygons) {
+    boost::json::array rings;
+    for (const auto& ring : polygon) {
+      boost::json::array points;
+      for (const auto& point : ring) points.push_back(boost::json::array{point.lng, point.lat});
+      rings.push_back(std::move(points));
+    }
+    polygons.push_back(std::move(rings));
+  }
+  auto response = http::json_response(boost::json::object{
+      {"type", "Feature"},
+      {"properties", boost::json::object{{"code", code}}},
+      {"bbox", boost::json::array{boundary->min.lng, boundary->min.lat, boundary->max.lng, boundary->max.lat}},
+      {"geometry", boost::json::object{{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}}}});
+  response.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  return response;
+}
+
+}  // namespace longnan::delivery

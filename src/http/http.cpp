@@ -175,7 +175,7 @@ void Router::add(Method method, std::string pattern, Handler handler, Work work)
   routes_.push_back(std::move(route));
 }
 
-bool Router::match(const Route& route, const std::vector<std::string_view>& segments,
+bool Router::match(const Route& route, const std::vector<std::string>& segments,
                    std::vector<std::pair<std::string, std::string>>* params) {
   if (route.segments.size() != segments.size()) return false;
   for (size_t index = 0; index < segments.size(); ++index) {
@@ -189,15 +189,58 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& segm
   return true;
 }
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The path's segments, each percent-decoded after splitting, so that an encoded slash
+// (%2F) stays inside its segment: an EPCIS eventID such as ni:///sha-256;… or a lot number
+// with a slash can be a path parameter. From the request target as received; from the
+// decoded path for requests made without one.
+std::vector<std::string> request_segments(const Request& request) {
+  std::vector<std::string> segments;
+  if (request.target.empty()) {
+    for (auto segment : split_path(request.path)) segments.emplace_back(segment);
+    return segments;
+  }
+  const std::string_view raw = std::string_view(request.target).substr(0, request.target.find('?'));
+  for (auto segment : split_path(raw)) {
+    std::string decoded;
+    for (size_t at = 0; at < segment.size(); ++at) {
+      int high = -1, low = -1;
+      if (segment[at] == '%' && at + 2 < segment.size() && (high = hex_digit(segment[at + 1])) >= 0 &&
+          (low = hex_digit(segment[at + 2])) >= 0) {
+        decoded += static_cast<char>(high * 16 + low);
+        at += 2;
+      } else {
+        decoded += segment[at];
+      }
+    }
+    segments.push_back(std::move(decoded));
+  }
+  return segments;
+}
+
+std::vector<std::string> owned(const std::vector<std::string_view>& views) {
+  return std::vector<std::string>(views.begin(), views.end());
+}
+
+}  // namespace
+
 bool Router::matches(std::string_view path) const {
-  auto segments = split_path(path);
+  auto segments = owned(split_path(path));
   return std::any_of(routes_.begin(), routes_.end(),
                      [&](const Route& route) { return match(route, segments, nullptr); });
 }
 
 Work Router::work_of(const Request& request) const {
   if (request.query_param("format")) return Work::kCompute;
-  auto segments = split_path(request.path);
+  auto segments = request_segments(request);
   Method wanted = request.method == Method::kHead ? Method::kGet : request.method;
   if (std::any_of(routes_.begin(), routes_.end(), [&](const Route& route) {
         return route.work == Work::kCompute && route.method == wanted && match(route, segments, nullptr);
@@ -207,7 +250,7 @@ Work Router::work_of(const Request& request) const {
 }
 
 Response Router::dispatch(Request& request) const {
-  auto segments = split_path(request.path);
+  auto segments = request_segments(request);
   std::string allowed;
   for (const Route& route : routes_) {
     if (!match(route, segments, nullptr)) continue;

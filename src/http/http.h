@@ -101,7 +101,7 @@ class Router {
     Handler handler;
     Work work;
   };
-  static bool match(const Route& route, const std::vector<std::string_view>& segments,
+  static bool match(const Route& route, const std::vector<std::string>& segments,
                     std::vector<std::pair<std::string, std::string>>* params);
   std::vector<Route> routes_;
   std::vector<Interceptor> interceptors_;

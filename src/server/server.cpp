@@ -68,6 +68,14 @@ bool is_api_path(std::string_view path) {
   return path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz" || path == "/metrics";
 }
 
+// A GS1 Digital Link (/01/…) asked for as data (JSON or a linkset) is the API's; asked for
+// by a browser it is the web app's scan page.
+bool wants_link_data(const http::Request& request) {
+  if (!request.path.starts_with("/01/")) return false;
+  auto accept = request.header("accept");
+  return accept && accept->find("json") != std::string_view::npos;
+}
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
@@ -242,7 +250,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 http::Response Server::Impl::handle(http::Request& request) {
   try {
-    if (!is_api_path(request.path)) {
+    if (!is_api_path(request.path) && !wants_link_data(request)) {
       if (auto file = static_files.serve(request)) return *file;
     }
     http::Response response = router.dispatch(request);

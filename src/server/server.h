@@ -26,7 +26,7 @@ struct Options {
   int write_threads = 64;   // for requests that change data (they wait for group commits)
   size_t body_limit = 1 << 20;          // 1 MiB for ordinary API requests
   size_t upload_body_limit = 32 << 20;  // 32 MiB for imports and file uploads
-  std::vector<std::string> upload_paths{"/api/v1/import/", "/api/v1/files"};  // path prefixes
+  std::vector<std::string> upload_paths{"/api/v1/import/", "/api/v1/files", "/api/v1/epcis/capture"};  // path prefixes
   std::chrono::seconds header_timeout{10};  // a slow client must send all headers in this time
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds idle_timeout{30};    // keep-alive connections close after this

@@ -1,0 +1,110 @@
+// Load for bench/trace.sh, on loopback only: captures EVENTS events in EPCIS documents of
+// 100 over CONNECTIONS connections, then makes a lot of 50 events and resolves its
+// Digital Link REQUESTS times. Prints JSON figures.
+import { performance } from 'node:perf_hooks';
+
+const base = process.env.BASE;
+const events = Number(process.env.EVENTS || 100000);
+const connections = Number(process.env.CONNECTIONS || 4);
+const requests = Number(process.env.REQUESTS || 2000);
+if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) throw new Error('BASE must be a loopback URL');
+
+async function login(phone) {
+  const answer = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password: 'Longnan2026!' }),
+  });
+  if (answer.status !== 200) throw new Error(`login ${phone}: ${answer.status}`);
+  const { csrf_token: csrf } = await answer.json();
+  return { cookie: answer.headers.get('set-cookie').split(';')[0], csrf };
+}
+
+// A document of 100 events about 100 items of one GTIN: commissioning, shipping with a
+// temperature reading, receiving — typical of what the county's forms send.
+function documentOf(batch) {
+  const eventList = [];
+  for (let i = 0; i < 100; i++) {
+    const n = batch * 100 + i;
+    const time = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString().replace('Z', '+00:00');
+    eventList.push({
+      type: 'ObjectEvent',
+      eventTime: time,
+      eventTimeZoneOffset: '+08:00',
+      epcList: [`https://id.gs1.org/01/06901234567892/21/B${n}`],
+      action: n % 3 === 0 ? 'ADD' : 'OBSERVE',
+      bizStep: ['commissioning', 'shipping', 'receiving'][n % 3],
+      disposition: ['active', 'in_transit', 'in_progress'][n % 3],
+      readPoint: { id: `urn:longnan:village:6212211002${String(n % 90 + 10).padStart(2, '0')}` },
+      bizTransactionList: [{ type: 'po', bizTransaction: `urn:longnan:order:${n}` }],
+      sensorElementList: n % 3 === 1 ? [{ sensorMetadata: { time }, sensorReport: [{ type: 'gs1:Temperature', value: 4.5, uom: 'CEL' }] }] : undefined,
+    });
+  }
+  return JSON.stringify({
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-11-30T00:00:00Z', epcisBody: { eventList },
+  });
+}
+
+function percentile(sorted, p) { return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]; }
+
+const admin = await login('13800000006');
+const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'application/ld+json' };
+const documents = Math.ceil(events / 100);
+let next = 0;
+const started = performance.now();
+await Promise.all(Array.from({ length: connections }, async () => {
+  for (let batch = next++; batch < documents; batch = next++) {
+    const answer = await fetch(`${base}/api/v1/epcis/capture`, { method: 'POST', headers, body: documentOf(batch) });
+    if (answer.status !== 201) throw new Error(`capture ${batch}: ${answer.status} ${await answer.text()}`);
+    await answer.arrayBuffer();
+  }
+}));
+const captureSeconds = (performance.now() - started) / 1000;
+
+// A lot with 50 events: its harvest, then 49 records through the API.
+const keeper = await login('13800000002');
+const keeperHeaders = { cookie: keeper.cookie, 'x-csrf-token': keeper.csrf, 'content-type': 'application/json' };
+const products = await (await fetch(`${base}/api/v1/admin/products?page_size=100`, { headers: keeperHeaders })).json();
+let sku;
+for (const product of products.items) {
+  sku = (await (await fetch(`${base}/api/v1/products/${product.id}`)).json()).skus?.find((k) => k.gtin);
+  if (sku) break;
+}
+const lot = await (await fetch(`${base}/api/v1/lots`, {
+  method: 'POST', headers: keeperHeaders,
+  body: JSON.stringify({ sku_id: sku.id, lot_number: `BENCH-${Date.now() % 1e6}`, harvest_date: '2026-09-01', quantity: 100, serials: 10 }),
+})).json();
+for (let i = 0; i < 49; i++) {
+  const answer = await fetch(`${base}/api/v1/lots/${lot.id}/records`, {
+    method: 'POST', headers: keeperHeaders,
+    body: JSON.stringify({ kind: ['packing', 'storing', 'shipping', 'receiving'][i % 4], date: '2026-09-02', place: `第${i}站`,
+      ...(i % 4 === 2 ? { min_temp_c: 2, max_temp_c: 6 } : {}) }),
+  });
+  if (answer.status !== 201) throw new Error(`record ${i}: ${answer.status} ${await answer.text()}`);
+}
+const path = new URL(lot.digital_link).pathname + '/21/' + encodeURIComponent(`${lot.lot_number}.1`);
+const accept = { accept: 'application/json' };
+const warm = await fetch(base + path, { headers: accept });  // the first proof loads the log's tree
+const page = await warm.json();
+if (page.events.length !== 50) throw new Error(`the lot has ${page.events.length} events`);
+const latencies = [];
+let done = 0;
+await Promise.all(Array.from({ length: connections }, async () => {
+  while (done++ < requests) {
+    const t0 = performance.now();
+    const answer = await fetch(base + path, { headers: accept });
+    await answer.arrayBuffer();
+    if (answer.status !== 200) throw new Error(`resolve: ${answer.status}`);
+    latencies.push(performance.now() - t0);
+  }
+}));
+latencies.sort((a, b) => a - b);
+console.log(JSON.stringify({
+  events: documents * 100,
+  capture_s: Number(captureSeconds.toFixed(1)),
+  capture_events_per_s: Math.round((documents * 100) / captureSeconds),
+  resolve_requests: latencies.length,
+  resolve_p50_ms: Number(percentile(latencies, 0.5).toFixed(2)),
+  resolve_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
+  resolve_events: page.events.length,
+}));

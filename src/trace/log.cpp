@@ -1,0 +1,298 @@
+// The tamper-evident log: signed checkpoints (the log's size and root at a time, signed with
+// the server's Ed25519 key, co-signed by a county auditor's), inclusion proofs of events to
+// the latest checkpoint, and the verification `longnan trace verify` runs over the whole
+// stored log.
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "http/json.h"
+#include "trace/internal.h"
+#include "trace/trace.h"
+
+namespace longnan::trace {
+namespace {
+
+constexpr std::string_view kCheckpointColumns =
+    "SELECT id, tree_size, root, time, key_hex, signature, cosigner_key_hex, cosignature FROM trace_checkpoints";
+
+Checkpoint checkpoint_of(const std::string& origin, const db::Row& row) {
+  return Checkpoint{origin, static_cast<uint64_t>(row.integer(1)), from_hex(row.text(2)).value_or(Hash{}),
+                    row.integer(3)};
+}
+
+// The leaf a stored event's hash makes: SHA-256(0x00 ‖ the 32 bytes of its hash).
+Hash leaf_of(const std::string& hash_uri) {
+  const auto start = hash_uri.find(';');
+  auto bytes = start == std::string::npos ? std::nullopt : from_hex(std::string_view(hash_uri).substr(start + 1, 64));
+  const Hash raw = bytes.value_or(Hash{});
+  return leaf_hash(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+}
+
+}  // namespace
+
+std::string log_origin(const std::string& public_base) {
+  std::string host = public_base.substr(public_base.find("://") == std::string::npos ? 0 : public_base.find("://") + 3);
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  return host + "/trace";
+}
+
+Trace::~Trace() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_wake_.notify_all();
+  if (background_.joinable()) background_.join();
+}
+
+bool Trace::checkpoint_once() {
+  if (!options_.signing_key) return false;
+  std::optional<db::Row> head, last;
+  database_.with_session([&](db::Session& session) {
+    head = session.query_one("SELECT leaf, root FROM trace_events ORDER BY leaf DESC LIMIT 1");
+    last = session.query_one("SELECT MAX(tree_size) FROM trace_checkpoints");
+  });
+  if (!head || (last && !last->is_null(0) && last->integer(0) >= head->integer(0) + 1)) return false;
+  const Checkpoint checkpoint{log_origin(options_.public_base), static_cast<uint64_t>(head->integer(0) + 1),
+                              from_hex(head->text(1)).value_or(Hash{}), clock_.now_ms()};
+  const std::string signature = sign_checkpoint(checkpoint, *options_.signing_key);
+  database_.write([&](db::Session& session) {
+    // Another server may have signed this size meanwhile: one checkpoint per size.
+    if (session.scalar("SELECT COUNT(*) FROM trace_checkpoints WHERE tree_size = :s",
+                       {static_cast<int64_t>(checkpoint.size)}) > 0)
+      return;
+    session.exec(
+        "INSERT INTO trace_checkpoints (tree_size, root, time, key_hex, signature) VALUES (:s, :r, :t, :k, :g)",
+        {static_cast<int64_t>(checkpoint.size), hex(checkpoint.root), checkpoint.time_ms,
+         options_.signing_key->public_hex(), signature});
+  });
+  return true;
+}
+
+void Trace::start_background() {
+  background_ = std::thread([this] {
+    constexpr auto kTick = std::chrono::milliseconds(500);
+    auto next_checkpoint = std::chrono::steady_clock::now();
+    std::unique_lock lock(stop_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        flush_scans();
+        assign_lots(database_, clock_.now_ms());
+        if (std::chrono::steady_clock::now() >= next_checkpoint) {
+          checkpoint_once();
+          next_checkpoint =
+              std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.checkpoint_interval_ms);
+        }
+      } catch (const std::exception& error) {
+        spdlog::warn("trace background: {}", error.what());
+      }
+      lock.lock();
+      stop_wake_.wait_for(lock, kTick, [&] { return stopping_; });
+    }
+  });
+}
+
+void Trace::flush_scans() {
+  std::vector<Scan> scans;
+  {
+    std::lock_guard lock(scans_mutex_);
+    scans.swap(pending_scans_);
+  }
+  if (scans.empty()) return;
+  database_.write([&](db::Session& session) {
+    for (const auto& scan : scans) {
+      session.exec("INSERT INTO trace_scans (lot_id, serial, at, place, suspect) VALUES (:l, :s, :a, :p, :x)",
+                   {scan.lot_id, scan.serial, scan.at, scan.place, int64_t{scan.alert.has_value()}});
+      // One open alert per code and kind: the county looks at it once.
+      if (scan.alert &&
+          session.scalar("SELECT COUNT(*) FROM trace_alerts WHERE lot_id = :l AND serial = :s AND kind = :k AND "
+                         "resolved_at IS NULL",
+                         {scan.lot_id, scan.serial, *scan.alert}) == 0)
+        session.exec(
+            "INSERT INTO trace_alerts (platform_id, lot_id, serial, kind, detail, created_at) VALUES (:p, :l, :s, :k, "
+            ":d, :t)",
+            {scan.platform_id, scan.lot_id, scan.serial, *scan.alert, "scanned from " + scan.place, scan.at});
+    }
+  });
+}
+
+std::optional<boost::json::object> Trace::latest_checkpoint_json(db::Session& session) {
+  auto row = session.query_one(std::string(kCheckpointColumns) + " ORDER BY tree_size DESC, id DESC LIMIT 1");
+  if (!row) return std::nullopt;
+  const Checkpoint checkpoint = checkpoint_of(log_origin(options_.public_base), *row);
+  return boost::json::object{
+      {"id", row->integer(0)},      {"origin", checkpoint.origin}, {"tree_size", row->integer(1)},
+      {"root", row->text(2)},       {"time", row->integer(3)},     {"body", checkpoint.body()},
+      {"public_key", row->text(4)}, {"signature", row->text(5)},   {"cosigner_public_key", row->text(6)},
+      {"cosignature", row->text(7)}};
+}
+
+std::vector<std::vector<Hash>> Trace::inclusion_proofs(db::Session& session, const std::vector<uint64_t>& leaves,
+                                                       uint64_t size) {
+  std::lock_guard lock(tree_mutex_);
+  while (tree_.size() < size) {
+    auto rows = session.query("SELECT hash FROM trace_events WHERE leaf >= :a AND leaf < :b ORDER BY leaf",
+                              {static_cast<int64_t>(tree_.size()), static_cast<int64_t>(size)});
+    if (rows.empty()) break;
+    for (const auto& row : rows) tree_.append(leaf_of(row.text(0)));
+  }
+  std::vector<std::vector<Hash>> proofs;
+  for (uint64_t leaf : leaves)
+    proofs.push_back(leaf < size && size <= tree_.size() ? tree_.inclusion_proof(leaf, size) : std::vector<Hash>{});
+  return proofs;
+}
+
+// GET /api/v1/trace/checkpoints/latest: the latest signed checkpoint (public).
+http::Response Trace::latest_checkpoint(http::Request& request) {
+  std::optional<boost::json::object> body;
+  database_.with_session([&](db::Session& session) { body = latest_checkpoint_json(session); });
+  if (!body) return http::error_response(request, core::not_found("no checkpoint yet"));
+  return http::json_response(*body);
+}
+
+// POST /api/v1/trace/checkpoints/{id}/cosign {public_key, signature}: a county auditor adds
+// their signature of the checkpoint's body (made with `longnan trace cosign`); it must verify.
+http::Response Trace::cosign_checkpoint(http::Request& request) {
+  auto principal = http::require_role(request, {core::Role::kAuditor});
+  if (!principal) return http::error_response(request, principal.error());
+  auto id = http::path_id(request);
+  if (!id) return http::error_response(request, id.error());
+  auto body = http::parse_object(request);
+  if (!body) return http::error_response(request, body.error());
+  http::Fields fields(*body);
+  auto key = fields.text("public_key", true, 64);
+  auto signature = fields.text("signature", true, 128);
+  if (!fields.ok()) return http::error_response(request, fields.error());
+  boost::json::object answer;
+  auto status = database_.transaction([&](db::Session& session) -> core::Status {
+    auto row = session.query_one(std::string(kCheckpointColumns) + " WHERE id = :i", {*id});
+    if (!row) return core::not_found("no such checkpoint");
+    if (!verify_checkpoint(checkpoint_of(log_origin(options_.public_base), *row), *signature, *key))
+      return core::invalid("signature", "the signature does not verify with that key over the checkpoint's body");
+    session.exec("UPDATE trace_checkpoints SET cosigner_key_hex = :k, cosignature = :s WHERE id = :i",
+                 {*key, *signature, *id});
+    answer = {{"id", *id}, {"cosigner_public_key", *key}, {"cosignature", *signature}};
+    return core::Status();
+  });
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(answer);
+}
+
+// GET /api/v1/trace/proof?event_id=: the event's leaf, its inclusion proof to the latest
+// checkpoint, and that checkpoint (public: anyone may check the log).
+http::Response Trace::proof(http::Request& request) {
+  auto id = request.query_param("event_id");
+  if (!id || id->empty()) return http::error_response(request, core::invalid("event_id", "name the event (event_id)"));
+  std::optional<boost::json::object> body;
+  core::Status status;
+  database_.with_session([&](db::Session& session) {
+    auto event = session.query_one("SELECT leaf, hash FROM trace_events WHERE event_id = :e ORDER BY leaf LIMIT 1",
+                                   {std::string(*id)});
+    if (!event) {
+      status = core::not_found("no such event");
+      return;
+    }
+    auto checkpoint = latest_checkpoint_json(session);
+    const uint64_t leaf = static_cast<uint64_t>(event->integer(0));
+    if (!checkpoint || static_cast<uint64_t>(checkpoint->at("tree_size").as_int64()) <= leaf) {
+      status = core::conflict("the event is newer than the latest checkpoint: ask again after the next one");
+      return;
+    }
+    const uint64_t size = static_cast<uint64_t>(checkpoint->at("tree_size").as_int64());
+    boost::json::array path;
+    const auto proofs = inclusion_proofs(session, {leaf}, size);
+    for (const auto& hash : proofs.front()) path.push_back(boost::json::string(hex(hash)));
+    body = boost::json::object{{"event_id", std::string(*id)}, {"hash", event->text(1)},
+                               {"leaf_index", leaf},           {"leaf_hash", hex(leaf_of(event->text(1)))},
+                               {"proof", std::move(path)},     {"checkpoint", std::move(*checkpoint)}};
+  });
+  if (!status) return http::error_response(request, status.error());
+  return http::json_response(*body);
+}
+
+VerifyReport verify_log(db::Database& database, const std::string& origin,
+                        const std::function<void(uint64_t)>& progress) {
+  VerifyReport report;
+  MerkleTree tree;
+  constexpr int64_t kChunk = 20'000;
+  // The recorded roots are compared every kWindow leaves; when one differs, the leaves of
+  // that window are looked at one by one to name the first that departs.
+  constexpr size_t kWindow = 1024;
+  struct Recorded {
+    uint64_t leaf;
+    std::string event_id, root;
+  };
+  std::vector<Recorded> window;
+  auto check_window = [&]() {
+    if (window.empty() || hex(tree.root()) == window.back().root) {
+      window.clear();
+      return true;
+    }
+    for (const auto& recorded : window)
+      if (hex(tree.root(recorded.leaf + 1)) != recorded.root) {
+        report.problem = "the log departs from its history at leaf " + std::to_string(recorded.leaf) + " (event " +
+                         recorded.event_id + "): an event was reordered, replaced or inserted there";
+        break;
+      }
+    return false;
+  };
+  std::optional<db::Row> checkpoint;
+  database.with_session([&](db::Session& session) {
+    checkpoint = session.query_one(std::string(kCheckpointColumns) + " ORDER BY tree_size DESC, id DESC LIMIT 1");
+    tree.reserve(static_cast<uint64_t>(session.scalar("SELECT COUNT(*) FROM trace_events")));
+    for (;;) {
+      // Rows by leaf: each leaf in turn, none missing, each hashing to what was recorded.
+      auto rows = session.query(
+          "SELECT leaf, event_id, hash, root, json FROM trace_events WHERE leaf >= :a ORDER BY "
+          "leaf LIMIT " +
+              std::to_string(kChunk),
+          {static_cast<int64_t>(tree.size())});
+      if (rows.empty()) break;
+      for (const auto& row : rows) {
+        const uint64_t leaf = tree.size();
+        if (static_cast<uint64_t>(row.integer(0)) != leaf) {
+          if (check_window())
+            report.problem = "leaf " + std::to_string(leaf) + " is missing (the next stored is leaf " +
+                             std::to_string(row.integer(0)) + ", event " + row.text(1) + ")";
+          return;
+        }
+        boost::system::error_code error;
+        auto json = boost::json::parse(row.text(4), error);
+        if (error || !json.is_object() || event_hash(json.as_object()) != row.text(2)) {
+          if (check_window())
+            report.problem = "event " + row.text(1) + " (leaf " + std::to_string(leaf) +
+                             ") was altered: its content does not hash to its recorded hash";
+          return;
+        }
+        tree.append(leaf_of(row.text(2)));
+        window.push_back({leaf, row.text(1), row.text(3)});
+        if (window.size() == kWindow && !check_window()) return;
+        ++report.events;
+      }
+      if (progress) progress(report.events);
+    }
+    check_window();
+  });
+  if (!report.problem.empty() || !checkpoint) return report;
+  const uint64_t size = static_cast<uint64_t>(checkpoint->integer(1));
+  report.checkpoint = "checkpoint of " + std::to_string(size) + " events, root " + checkpoint->text(2);
+  if (!verify_checkpoint(checkpoint_of(origin, *checkpoint), checkpoint->text(5), checkpoint->text(4))) {
+    report.problem = "the latest checkpoint's signature does not verify with its key " + checkpoint->text(4) +
+                     " for the log " + origin;
+  } else if (!checkpoint->text(7).empty() &&
+             !verify_checkpoint(checkpoint_of(origin, *checkpoint), checkpoint->text(7), checkpoint->text(6))) {
+    report.problem = "the latest checkpoint's co-signature does not verify with the auditor's key";
+  } else if (size > tree.size()) {
+    report.problem = "the log holds " + std::to_string(tree.size()) + " events but a checkpoint signed " +
+                     std::to_string(size) + ": events at the end are missing";
+  } else if (hex(tree.root(size)) != checkpoint->text(2)) {
+    report.problem = "the log's first " + std::to_string(size) +
+                     " events do not make the root of the signed checkpoint: the log was rewritten";
+  }
+  return report;
+}
+
+}  // namespace longnan::trace

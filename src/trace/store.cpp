@@ -1,0 +1,235 @@
+// Recording events: the next leaves of the log, the indexes queries use, the lots each
+// event is about.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <map>
+#include <sstream>
+
+#include "trace/internal.h"
+#include "trace/merkle.h"
+#include "trace/trace.h"
+
+namespace longnan::trace {
+namespace {
+
+// The log's frontier: the root of each complete subtree, by height (a binary counter of
+// the size). The root of the whole log folds them from the lowest up (RFC 6962's split
+// at the largest power of two puts the bigger subtrees on the left).
+struct Frontier {
+  uint64_t size = 0;
+  std::vector<std::optional<Hash>> levels;
+
+  void append(Hash node) {
+    for (size_t level = 0;; ++level) {
+      if (level == levels.size()) levels.emplace_back();
+      if (!levels[level]) {
+        levels[level] = node;
+        break;
+      }
+      node = node_hash(*levels[level], node);
+      levels[level].reset();
+    }
+    ++size;
+  }
+  Hash root() const {
+    std::optional<Hash> acc;
+    for (const auto& level : levels)
+      if (level) acc = acc ? node_hash(*level, *acc) : *level;
+    return acc ? *acc : MerkleTree().root(0);
+  }
+  std::string text() const {
+    std::string out;
+    for (size_t level = 0; level < levels.size(); ++level) {
+      if (level) out += ',';
+      if (levels[level]) out += hex(*levels[level]);
+    }
+    return out;
+  }
+  static Frontier parse(uint64_t size, const std::string& text) {
+    Frontier frontier;
+    frontier.size = size;
+    std::stringstream stream(text);
+    for (std::string part; std::getline(stream, part, ',');)
+      frontier.levels.push_back(part.empty() ? std::nullopt : from_hex(part));
+    if (!text.empty() && text.back() == ',') frontier.levels.emplace_back();
+    return frontier;
+  }
+};
+
+// The 32 bytes a hash URI names: "ni:///sha-256;<hex>?ver=CBV2.0".
+Hash hash_bytes(const std::string& hash_uri) {
+  const auto start = hash_uri.find(';');
+  auto bytes = from_hex(std::string_view(hash_uri).substr(start + 1, 64));
+  return bytes ? *bytes : Hash{};
+}
+
+std::string_view role_name(EpcRole role, bool is_class) {
+  switch (role) {
+    case EpcRole::kEpc:
+      return is_class ? "epc_class" : "epc";
+    case EpcRole::kParent:
+      return "parent";
+    case EpcRole::kChild:
+      return is_class ? "child_class" : "child";
+    case EpcRole::kInput:
+      return is_class ? "input_class" : "input";
+    case EpcRole::kOutput:
+      return is_class ? "output_class" : "output";
+  }
+  return "epc";
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// A GTIN-14 from a GS1 company prefix and item reference with its indicator digit in
+// front (EPC URN form), with the check digit worked out.
+std::string gtin_of(std::string_view company_prefix, std::string_view item_reference) {
+  if (item_reference.empty()) return "";
+  std::string digits =
+      std::string(1, item_reference[0]) + std::string(company_prefix) + std::string(item_reference.substr(1));
+  if (digits.size() != 13) return "";
+  int sum = 0;
+  for (size_t i = 0; i < 13; ++i) sum += (digits[i] - '0') * (i % 2 == 0 ? 3 : 1);
+  return digits + static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
+// What a lot-level or item-level identifier names: (gtin, lot) or (gtin, serial).
+struct Named {
+  std::string gtin, lot, serial;
+};
+std::optional<Named> named_by(const std::string& uri) {
+  Named named;
+  if (uri.starts_with("urn:epc:class:lgtin:") || uri.starts_with("urn:epc:id:sgtin:")) {
+    const bool lot = uri.starts_with("urn:epc:class:lgtin:");
+    std::string rest = uri.substr(lot ? 20 : 17);
+    const auto first = rest.find('.'), second = rest.find('.', first + 1);
+    if (first == std::string::npos || second == std::string::npos) return std::nullopt;
+    named.gtin =
+        gtin_of(std::string_view(rest).substr(0, first), std::string_view(rest).substr(first + 1, second - first - 1));
+    (lot ? named.lot : named.serial) = percent_decode(rest.substr(second + 1));
+    return named.gtin.empty() ? std::nullopt : std::optional(named);
+  }
+  const auto at = uri.find("/01/");
+  if (at == std::string::npos || !(uri.starts_with("https://") || uri.starts_with("http://"))) return std::nullopt;
+  std::stringstream path(uri.substr(at + 1));
+  std::vector<std::string> parts;
+  for (std::string part; std::getline(path, part, '/');) parts.push_back(part);
+  for (size_t i = 0; i + 1 < parts.size(); i += 2) {
+    const std::string value = percent_decode(parts[i + 1].substr(0, parts[i + 1].find('?')));
+    if (parts[i] == "01") named.gtin = std::string(14 - std::min<size_t>(14, value.size()), '0') + value;
+    if (parts[i] == "10") named.lot = value;
+    if (parts[i] == "21") named.serial = value;
+  }
+  if (named.gtin.size() != 14 || (named.lot.empty() && named.serial.empty())) return std::nullopt;
+  return named;
+}
+
+}  // namespace
+
+// RFC 3986 percent-encoding of a path segment (GS1 Digital Link values).
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string lot_class_uri(const std::string& gtin, const std::string& lot_number) {
+  return "https://id.gs1.org/01/" + gtin + "/10/" + percent_encode(lot_number);
+}
+std::string item_uri(const std::string& gtin, const std::string& serial) {
+  return "https://id.gs1.org/01/" + gtin + "/21/" + percent_encode(serial);
+}
+
+core::Result<std::vector<std::string>> store_events(db::Session& session, std::vector<Event>& events,
+                                                    std::optional<int64_t> platform_id, int64_t now_ms) {
+  // One capture at a time: the state row is the lock (SQLite: its one writer already is).
+  auto state = session.query_one(std::string("SELECT size, frontier FROM trace_log_state WHERE id = 1") +
+                                 (session.dialect() == db::Dialect::kPostgres ? " FOR UPDATE" : ""));
+  Frontier frontier = Frontier::parse(static_cast<uint64_t>(state->integer(0)), state->text(1));
+  std::vector<std::string> ids;
+  std::map<std::string, std::optional<int64_t>> lots;  // identifier → lot, within this capture
+  auto lot_of = [&](const std::string& uri) -> std::optional<int64_t> {
+    auto [found, fresh] = lots.try_emplace(uri);
+    if (!fresh) return found->second;
+    auto named = named_by(uri);
+    if (!named) return std::nullopt;
+    std::optional<db::Row> row;
+    if (!named->lot.empty())
+      row = session.query_one("SELECT id FROM lots WHERE gtin = :g AND lot_number = :l", {named->gtin, named->lot});
+    else
+      row = session.query_one(
+          "SELECT l.id FROM lot_items i JOIN lots l ON l.id = i.lot_id WHERE l.gtin = :g AND i.serial = :s",
+          {named->gtin, named->serial});
+    if (row) found->second = row->integer(0);
+    return found->second;
+  };
+  for (auto& event : events) {
+    // An eventID is recorded once, and once more with an errorDeclaration (its correction,
+    // which hashes as the original does). The same event sent again changes nothing.
+    if (auto known = session.query_one("SELECT hash FROM trace_events WHERE event_id = :e AND error_declaration = :d",
+                                       {event.event_id, int64_t{event.error_declaration}})) {
+      if (known->text(0) != event.hash)
+        return core::conflict("event " + event.event_id + " is recorded already with other content", "eventID");
+      ids.push_back(event.event_id);
+      continue;
+    }
+    const uint64_t leaf = frontier.size;
+    frontier.append(leaf_hash(std::string_view(reinterpret_cast<const char*>(hash_bytes(event.hash).data()), 32)));
+    const int64_t seq = session.insert(
+        "INSERT INTO trace_events (leaf, event_id, hash, root, type, event_time, record_time, action, biz_step, "
+        "disposition, read_point, biz_location, error_declaration, platform_id, json) VALUES (:l, :e, :h, :r, :t, "
+        ":et, :rt, :a, :b, :d, :rp, :bl, :ed, :p, :j) RETURNING seq",
+        {static_cast<int64_t>(leaf), event.event_id, event.hash, hex(frontier.root()), event.type, event.event_time_ms,
+         now_ms, event.action, event.biz_step, event.disposition, event.read_point, event.biz_location,
+         int64_t{event.error_declaration}, platform_id ? db::Value(*platform_id) : db::Value(),
+         boost::json::serialize(event.json)});
+    std::vector<int64_t> event_lots;
+    auto index = [&](std::string_view role, const std::string& value) {
+      session.exec("INSERT INTO trace_event_epcs (seq, role, value) VALUES (:s, :r, :v)",
+                   {seq, std::string(role), value});
+      if (auto lot = lot_of(value); lot && std::find(event_lots.begin(), event_lots.end(), *lot) == event_lots.end())
+        event_lots.push_back(*lot);
+    };
+    for (const auto& epc : event.epcs) index(role_name(epc.role, false), epc.value);
+    for (const auto& item : event.classes) index(role_name(item.role, true), item.epc_class);
+    for (int64_t lot : event_lots)
+      session.exec("INSERT INTO trace_event_lots (lot_id, seq) VALUES (:l, :s)", {lot, seq});
+    for (const auto& [type, value] : event.biz_transactions)
+      session.exec("INSERT INTO trace_event_transactions (seq, type, value) VALUES (:s, :t, :v)", {seq, type, value});
+    auto number = [](const std::optional<double>& value) { return value ? db::Value(*value) : db::Value(); };
+    for (const auto& sensor : event.sensors)
+      session.exec(
+          "INSERT INTO trace_event_sensors (seq, type, value, min_value, max_value, mean_value, uom, time) VALUES "
+          "(:s, :t, :v, :mi, :ma, :me, :u, :ti)",
+          {seq, sensor.type, number(sensor.value), number(sensor.min_value), number(sensor.max_value),
+           number(sensor.mean_value), sensor.uom, sensor.time_ms ? db::Value(*sensor.time_ms) : db::Value()});
+    ids.push_back(event.event_id);
+  }
+  session.exec("UPDATE trace_log_state SET size = :s, frontier = :f WHERE id = 1",
+               {static_cast<int64_t>(frontier.size), frontier.text()});
+  return ids;
+}
+
+}  // namespace longnan::trace
