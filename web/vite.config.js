@@ -25,6 +25,13 @@ function adminFallback() {
 
 // `npm run dev` forwards /api to a running Longnan server (LONGNAN_URL, as in the e2e tests).
 const apiTarget = process.env.LONGNAN_URL ?? 'http://127.0.0.1:8080'
+// The Digital Link paths of printed codes (/01/{gtin}/10/{lot}…): the scan page asks them for
+// JSON, which goes to the server; a browser opening one gets the mall's page, as from the server.
+const resolverProxy = {
+  target: apiTarget,
+  bypass: (req) => ((req.headers.accept ?? '').includes('application/json') ? undefined : req.url),
+}
+const proxy = { '/api': apiTarget, '^/01/': resolverProxy }
 
 export default defineConfig({
   plugins: [vue(), adminFallback()],
@@ -41,7 +48,7 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': apiTarget } },
-  preview: { proxy: { '/api': apiTarget } },
+  server: { proxy },
+  preview: { proxy },
   test: { include: ['src/**/*.test.js'] },
 })

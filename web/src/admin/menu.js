@@ -3,6 +3,8 @@
 import {
   AlarmClock,
   Avatar,
+  Collection,
+  Connection,
   Discount,
   Document,
   House,
@@ -21,6 +23,7 @@ import {
   User,
   Van,
   Wallet,
+  Warning,
 } from '@element-plus/icons-vue'
 
 const kAdmins = ['county_admin', 'city_admin', 'auditor']
@@ -78,10 +81,24 @@ export const kMenuPages = [
     group: 'delivery',
     roles: kAdmins,
   },
+  // 追溯 (src/trace): lots with their history, labels and recall, for the suppliers and
+  // store keepers who record them and for the offices; the alerts (codes that look copied,
+  // cold-chain legs out of range) for the offices.
+  {
+    name: 'lots',
+    label: 'admin.menu.lots',
+    icon: Collection,
+    group: 'trace',
+    roles: ['store_keeper', 'supplier', ...kAdmins],
+  },
+  { name: 'trace-alerts', label: 'admin.menu.traceAlerts', icon: Warning, group: 'trace', roles: kAdmins },
 ]
 
 // The labels of the menu's groups, by name.
-export const kMenuGroups = { delivery: { label: 'admin.menu.delivery', icon: Position } }
+export const kMenuGroups = {
+  delivery: { label: 'admin.menu.delivery', icon: Position },
+  trace: { label: 'admin.menu.trace', icon: Connection },
+}
 
 // The menu as shown: pages without a group as they come, and each group once, where its
 // first page would be, holding its pages.

@@ -19,8 +19,8 @@ describe('the ledger pages', () => {
     for (const role of ['auditor', 'store_keeper', 'supplier']) expect(mayOpen('commission', role)).toBe(false)
   })
 
-  it('keeps a supplier’s menu to producers, products and the statement', () => {
-    expect(menuPagesFor('supplier').map((page) => page.name)).toEqual(['producers', 'products', 'statement'])
+  it('keeps a supplier’s menu to producers, products, the statement and their lots', () => {
+    expect(menuPagesFor('supplier').map((page) => page.name)).toEqual(['producers', 'products', 'statement', 'lots'])
   })
 })
 
@@ -73,18 +73,21 @@ describe('the delivery pages', () => {
   it('show them together under 配送, where the first of them would be', () => {
     const entries = menuEntriesFor('county_admin')
     const groups = entries.filter((entry) => entry.pages)
-    expect(groups.map((group) => [group.name, group.label])).toEqual([['delivery', 'admin.menu.delivery']])
+    expect(groups.map((group) => [group.name, group.label])).toEqual([
+      ['delivery', 'admin.menu.delivery'],
+      ['trace', 'admin.menu.trace'],
+    ])
     expect(groups[0].pages.map((page) => page.name)).toEqual([...kDelivery, 'arrivals', 'delivery-figures'])
     expect(entries.filter((entry) => !entry.pages).map((entry) => entry.name)).toEqual(
       menuPagesFor('county_admin')
         .filter((page) => !page.group)
         .map((page) => page.name),
     )
-    expect(menuEntriesFor('supplier').every((entry) => !entry.pages)).toBe(true)
+    expect(menuEntriesFor('supplier').some((entry) => entry.name === 'delivery')).toBe(false)
   })
 
   it('give the store keeper, the auditor and the courier a 配送 group of their own pages', () => {
-    const group = (role) => menuEntriesFor(role).find((entry) => entry.pages)
+    const group = (role) => menuEntriesFor(role).find((entry) => entry.name === 'delivery')
     expect(group('store_keeper').pages.map((page) => page.name)).toEqual(['arrivals'])
     expect(group('auditor').pages.map((page) => page.name)).toEqual(['delivery-figures'])
     expect(group('city_admin').pages.map((page) => page.name)).toEqual([...kDelivery, 'delivery-figures'])
@@ -93,5 +96,34 @@ describe('the delivery pages', () => {
 
   it('keep a courier’s first page their orders', () => {
     expect(menuPagesFor('courier').map((page) => page.name)).toEqual(['orders', 'dispatch'])
+  })
+})
+
+describe('the traceability pages', () => {
+  it('offer lots to those who record them and to the offices', () => {
+    for (const role of ['store_keeper', 'supplier', 'county_admin', 'city_admin', 'auditor'])
+      expect(mayOpen('lots', role)).toBe(true)
+    for (const role of ['courier', 'buyer']) expect(mayOpen('lots', role)).toBe(false)
+  })
+
+  it('offer the alerts to the offices only', () => {
+    for (const role of ['county_admin', 'city_admin', 'auditor']) expect(mayOpen('trace-alerts', role)).toBe(true)
+    for (const role of ['store_keeper', 'supplier', 'courier', 'buyer'])
+      expect(mayOpen('trace-alerts', role)).toBe(false)
+  })
+
+  it('show them together under 追溯, after 配送', () => {
+    const names = (role) =>
+      menuEntriesFor(role)
+        .filter((entry) => entry.pages)
+        .map((entry) => entry.name)
+    const trace = (role) => menuEntriesFor(role).find((entry) => entry.name === 'trace')
+    expect(names('county_admin')).toEqual(['delivery', 'trace'])
+    expect(trace('county_admin').label).toBe('admin.menu.trace')
+    expect(trace('county_admin').pages.map((page) => page.name)).toEqual(['lots', 'trace-alerts'])
+    expect(trace('auditor').pages.map((page) => page.name)).toEqual(['lots', 'trace-alerts'])
+    expect(trace('supplier').pages.map((page) => page.name)).toEqual(['lots'])
+    expect(trace('store_keeper').pages.map((page) => page.name)).toEqual(['lots'])
+    expect(trace('courier')).toBeUndefined()
   })
 })

@@ -90,3 +90,10 @@ export function maySaleEventClose(user, event) {
 
 // The 拣货单 (packing list): for those who pack, the store keeper and the county admin.
 export const mayPack = (user) => ['store_keeper', 'county_admin'].includes(user?.role)
+
+// src/trace/recall.cpp recall and src/trace/alerts.cpp resolve_alert: the county office of
+// the lot's (the alert's) county, or the city office, recalls an active lot and resolves an
+// open alert. Auditors, suppliers and store keepers only look.
+const tracesOffice = (user, platformId) => countyAdminOf(user, platformId) || user?.role === 'city_admin'
+export const mayRecall = (user, lot) => lot?.status === 'active' && tracesOffice(user, lot.platform_id)
+export const mayResolveAlert = (user, alert) => !alert?.resolved_at && tracesOffice(user, alert?.platform_id)

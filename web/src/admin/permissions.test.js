@@ -7,6 +7,8 @@ import {
   mayImport,
   mayMoveStore,
   mayPack,
+  mayRecall,
+  mayResolveAlert,
   maySaleEventClose,
   orderActionsFor,
 } from './permissions.js'
@@ -178,5 +180,25 @@ describe('sale events and packing', () => {
     expect(mayPack(keeper)).toBe(true)
     expect(mayPack(countyAdmin)).toBe(true)
     for (const user of [cityAdmin, auditor, courier, supplier]) expect(mayPack(user)).toBe(false)
+  })
+})
+
+describe('recall and alerts', () => {
+  const lot = (status) => ({ status, platform_id: kChengxian })
+  const alert = (resolvedAt) => ({ platform_id: kChengxian, resolved_at: resolvedAt })
+
+  it('lets the lot’s county office and the city office recall an active lot', () => {
+    expect(mayRecall(countyAdmin, lot('active'))).toBe(true)
+    expect(mayRecall(cityAdmin, lot('active'))).toBe(true)
+    expect(mayRecall(countyAdmin, lot('recalled'))).toBe(false)
+    for (const user of [otherCountyAdmin, auditor, keeper, supplier, courier, null])
+      expect(mayRecall(user, lot('active'))).toBe(false)
+  })
+
+  it('lets the same offices resolve an open alert', () => {
+    expect(mayResolveAlert(countyAdmin, alert(null))).toBe(true)
+    expect(mayResolveAlert(cityAdmin, alert(null))).toBe(true)
+    expect(mayResolveAlert(countyAdmin, alert(1764460800000))).toBe(false)
+    for (const user of [otherCountyAdmin, auditor, keeper]) expect(mayResolveAlert(user, alert(null))).toBe(false)
   })
 })

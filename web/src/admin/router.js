@@ -158,6 +158,15 @@ export const router = createRouter({
           component: () => import('./pages/DeliveryFiguresPage.vue'),
           meta: { page: 'delivery-figures' },
         },
+        // 追溯: lots with their history, labels and recall; the county's alerts.
+        { path: 'lots', name: 'lots', component: () => import('./pages/LotsPage.vue'), meta: { page: 'lots' } },
+        { path: 'lots/:id', name: 'lot', component: () => import('./pages/LotDetailPage.vue'), meta: { page: 'lots' } },
+        {
+          path: 'trace-alerts',
+          name: 'trace-alerts',
+          component: () => import('./pages/TraceAlertsPage.vue'),
+          meta: { page: 'trace-alerts' },
+        },
         {
           path: 'audit-log',
           name: 'audit-log',

@@ -47,8 +47,9 @@ export function apiUrl(path, query) {
 }
 
 // `body` is sent as JSON; `file` ({data: Blob, contentType}) is sent as it is; `headers`
-// adds request headers of the endpoint's own (such as checkout's Idempotency-Key).
-async function request(method, path, { query, body, file, headers: extraHeaders } = {}) {
+// adds request headers of the endpoint's own (such as checkout's Idempotency-Key); `url`
+// replaces the /api/v1 address made of `path` (the Digital Link resolver's paths).
+async function request(method, path, { query, body, file, headers: extraHeaders, url } = {}) {
   const headers = { ...extraHeaders, Accept: 'application/json' }
   if (file) headers['Content-Type'] = file.contentType
   else if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -57,7 +58,7 @@ async function request(method, path, { query, body, file, headers: extraHeaders 
 
   let response
   try {
-    response = await fetch(apiUrl(path, query), {
+    response = await fetch(url ?? apiUrl(path, query), {
       method,
       headers,
       credentials: 'same-origin',
@@ -86,4 +87,19 @@ export const api = {
   delete: (path) => request('DELETE', path),
   // POSTs a file's bytes as the body (imports, pictures, evidence), typed `contentType`.
   upload: (path, data, contentType) => request('POST', path, { file: { data, contentType } }),
+  // The data behind a printed code: GET /01/{gtin}/10/{lot}[/21/{serial}] on this origin,
+  // asked for as JSON (a browser asking for HTML gets the scan page).
+  resolve: (path) => request('GET', path, { url: path }),
+}
+
+// A file of the API (a lot's QR code) as a Blob, fetched with the session's cookie.
+export async function fetchBlob(path, query) {
+  let response
+  try {
+    response = await fetch(apiUrl(path, query), { credentials: 'same-origin' })
+  } catch {
+    throw new ApiError(0, { code: 'network', message: '' })
+  }
+  if (!response.ok) throw new ApiError(response.status, { message: response.statusText })
+  return response.blob()
 }

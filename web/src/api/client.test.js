@@ -135,3 +135,23 @@ describe('api.post', () => {
     })
   })
 })
+
+describe('api.resolve', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('asks the Digital Link path itself for JSON, outside /api/v1', async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(200, { lot_number: 'CX-0915' }))
+    vi.stubGlobal('fetch', fetch)
+    expect(await api.resolve('/01/06901234567892/10/CX-0915')).toEqual({ lot_number: 'CX-0915' })
+    const [url, init] = fetch.mock.calls[0]
+    expect(url).toBe('/01/06901234567892/10/CX-0915')
+    expect(init.headers).toMatchObject({ Accept: 'application/json' })
+  })
+
+  it('hands over a 404 for an unknown code', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(404, { error: { code: 'not_found', message: 'no' } })))
+    const failure = await api.resolve('/01/06901234567892/10/NOPE').catch((error) => error)
+    expect(failure).toBeInstanceOf(ApiError)
+    expect(failure.status).toBe(404)
+  })
+})

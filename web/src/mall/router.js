@@ -78,6 +78,25 @@ export const router = createRouter({
       component: () => import('./pages/AddressFormPage.vue'),
       meta: { login: true },
     },
+    // 一码追溯 (src/trace/): the page behind every printed code (GS1 Digital Link; the server
+    // answers these paths with the mall's page for browsers, with data for JSON), public;
+    // and the lots of farmers and store keepers, with their production records.
+    { path: '/01/:gtin/10/:lot', name: 'scan-lot', component: () => import('../trace/ScanPage.vue') },
+    { path: '/01/:gtin/10/:lot/21/:serial', name: 'scan-item', component: () => import('../trace/ScanPage.vue') },
+    { path: '/me/lots', name: 'my-lots', component: () => import('../trace/LotsPage.vue'), meta: { login: true } },
+    {
+      path: '/me/lots/new',
+      name: 'lot-new',
+      component: () => import('../trace/LotFormPage.vue'),
+      meta: { login: true },
+    },
+    { path: '/me/lots/:id', name: 'my-lot', component: () => import('../trace/LotPage.vue'), meta: { login: true } },
+    {
+      path: '/me/lots/:id/records/:kind',
+      name: 'lot-record',
+      component: () => import('../trace/RecordFormPage.vue'),
+      meta: { login: true },
+    },
     // The couriers' page (src/driver/): the mall's entry serves it, since every path outside
     // /admin falls back to index.html.
     { path: '/driver', name: 'driver', component: () => import('../driver/DriverPage.vue'), meta: { login: true } },
