@@ -94,7 +94,10 @@ std::optional<http::Response> StaticFiles::serve(const http::Request& request) {
   }
   if (relative.empty()) relative = "index.html";
   auto entry = load(relative);
-  if (!entry && std::filesystem::path(relative).extension().empty()) {
+  // A page of the app: a path without a file extension, or a printed code's GS1 Digital
+  // Link, whose lot numbers and serials may hold dots (/01/…/21/LOT.2).
+  const bool digital_link = relative.starts_with("01/");
+  if (!entry && (std::filesystem::path(relative).extension().empty() || digital_link)) {
     bool admin = relative == "admin" || relative.starts_with("admin/");
     entry = admin ? load("admin.html") : nullptr;
     if (!entry) entry = load("index.html");
