@@ -1,6 +1,8 @@
 // Load for bench/trace.sh, on loopback only: captures EVENTS events in EPCIS documents of
 // 100 over CONNECTIONS connections, then makes a lot of 50 events and resolves its
-// Digital Link REQUESTS times. Prints JSON figures.
+// Digital Link (the lot's code) REQUESTS times over CONNECTIONS connections, then up to
+// 1,000 times alone.
+// Prints JSON figures.
 import { performance } from 'node:perf_hooks';
 
 const base = process.env.BASE;
@@ -82,7 +84,7 @@ for (let i = 0; i < 49; i++) {
   });
   if (answer.status !== 201) throw new Error(`record ${i}: ${answer.status} ${await answer.text()}`);
 }
-const path = new URL(lot.digital_link).pathname + '/21/' + encodeURIComponent(`${lot.lot_number}.1`);
+const path = new URL(lot.digital_link).pathname;  // the lot's code, as its label carries it
 const accept = { accept: 'application/json' };
 const warm = await fetch(base + path, { headers: accept });  // the first proof loads the log's tree
 const page = await warm.json();
@@ -99,6 +101,15 @@ await Promise.all(Array.from({ length: connections }, async () => {
   }
 }));
 latencies.sort((a, b) => a - b);
+// And one client at a time: the latency of a scan without others queued beside it.
+const alone = [];
+for (let i = 0; i < Math.min(requests, 1000); i++) {
+  const t0 = performance.now();
+  const answer = await fetch(base + path, { headers: accept });
+  await answer.arrayBuffer();
+  alone.push(performance.now() - t0);
+}
+alone.sort((a, b) => a - b);
 console.log(JSON.stringify({
   events: documents * 100,
   capture_s: Number(captureSeconds.toFixed(1)),
@@ -106,5 +117,7 @@ console.log(JSON.stringify({
   resolve_requests: latencies.length,
   resolve_p50_ms: Number(percentile(latencies, 0.5).toFixed(2)),
   resolve_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
+  resolve_alone_p50_ms: Number(percentile(alone, 0.5).toFixed(2)),
+  resolve_alone_p99_ms: Number(percentile(alone, 0.99).toFixed(2)),
   resolve_events: page.events.length,
 }));

@@ -254,11 +254,13 @@ http::Response Server::Impl::handle(http::Request& request) {
       if (auto file = static_files.serve(request)) return *file;
     }
     http::Response response = router.dispatch(request);
-    // Large JSON and text answers travel compressed when the client allows it.
+    // Large JSON and text answers travel compressed when the client allows it, at zlib's
+    // fastest level: it takes a quarter of the default's time for most of its savings (a
+    // scan page's 60 KB of events: about 0.4 ms instead of 2).
     auto encodings = request.header("accept-encoding");
     bool textual = response.content_type.starts_with("application/json") || response.content_type.starts_with("text/");
     if (textual && response.body.size() > 4096 && encodings && encodings->find("gzip") != std::string_view::npos) {
-      std::string compressed = gzip(response.body);
+      std::string compressed = gzip(response.body, 1);
       if (!compressed.empty()) {
         response.body = std::move(compressed);
         response.headers.emplace_back("Content-Encoding", "gzip");

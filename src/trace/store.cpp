@@ -170,11 +170,16 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
   Frontier frontier = Frontier::parse(static_cast<uint64_t>(state->integer(0)), state->text(1));
   std::vector<std::string> ids;
   std::map<std::string, std::optional<int64_t>> lots;  // identifier → lot, within this capture
+  std::map<std::string, bool> gtins;                   // GTIN → whether it has lots at all
   auto lot_of = [&](const std::string& uri) -> std::optional<int64_t> {
     auto [found, fresh] = lots.try_emplace(uri);
     if (!fresh) return found->second;
     auto named = named_by(uri);
     if (!named) return std::nullopt;
+    auto [known, unseen] = gtins.try_emplace(named->gtin, false);
+    if (unseen)
+      known->second = session.query_one("SELECT id FROM lots WHERE gtin = :g LIMIT 1", {named->gtin}).has_value();
+    if (!known->second) return std::nullopt;  // goods nobody made a lot of here: no lookup per item
     std::optional<db::Row> row;
     if (!named->lot.empty())
       row = session.query_one("SELECT id FROM lots WHERE gtin = :g AND lot_number = :l", {named->gtin, named->lot});
@@ -185,16 +190,29 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     if (row) found->second = row->integer(0);
     return found->second;
   };
+  // The events recorded already, found in one query: an eventID is recorded once, and once
+  // more with an errorDeclaration (its correction, which hashes as the original does). The
+  // same event sent again changes nothing; other content under its id is a conflict.
+  std::map<std::pair<std::string, bool>, std::string> recorded;
+  for (size_t from = 0; from < events.size(); from += 100) {
+    std::string list;
+    std::vector<db::Value> params;
+    for (size_t index = from; index < std::min(events.size(), from + 100); ++index) {
+      list += list.empty() ? ":p" + std::to_string(index) : ", :p" + std::to_string(index);
+      params.emplace_back(events[index].event_id);
+    }
+    for (const auto& row : session.query(
+             "SELECT event_id, error_declaration, hash FROM trace_events WHERE event_id IN (" + list + ")", params))
+      recorded[{row.text(0), row.integer(1) != 0}] = row.text(2);
+  }
   for (auto& event : events) {
-    // An eventID is recorded once, and once more with an errorDeclaration (its correction,
-    // which hashes as the original does). The same event sent again changes nothing.
-    if (auto known = session.query_one("SELECT hash FROM trace_events WHERE event_id = :e AND error_declaration = :d",
-                                       {event.event_id, int64_t{event.error_declaration}})) {
-      if (known->text(0) != event.hash)
+    if (auto known = recorded.find({event.event_id, event.error_declaration}); known != recorded.end()) {
+      if (known->second != event.hash)
         return core::conflict("event " + event.event_id + " is recorded already with other content", "eventID");
       ids.push_back(event.event_id);
       continue;
     }
+    recorded[{event.event_id, event.error_declaration}] = event.hash;  // twice in one document
     const uint64_t leaf = frontier.size;
     frontier.append(leaf_hash(std::string_view(reinterpret_cast<const char*>(hash_bytes(event.hash).data()), 32)));
     const int64_t seq = session.insert(
