@@ -15,6 +15,7 @@
 #include <set>
 
 #include "http/json.h"
+#include "trace/internal.h"
 #include "trace/trace.h"
 
 namespace longnan::trace {
@@ -25,52 +26,6 @@ constexpr int64_t kMaxPerPage = 1000;
 
 core::Error query_error(const std::string& parameter, const std::string& message) {
   return core::bad_request(message, parameter);
-}
-
-// RFC 3339 date-time with a time-zone offset (or Z) as epoch ms.
-std::optional<int64_t> parse_time(std::string_view text) {
-  using namespace std::chrono;
-  auto digits = [&](size_t at, size_t count) -> std::optional<int> {
-    if (at + count > text.size()) return std::nullopt;
-    int value = 0;
-    for (size_t i = at; i < at + count; ++i) {
-      if (text[i] < '0' || text[i] > '9') return std::nullopt;
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
-  };
-  auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2), hour = digits(11, 2), minute = digits(14, 2),
-       second = digits(17, 2);
-  if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
-                      std::chrono::day(static_cast<unsigned>(*day))};
-  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  size_t at = 19;
-  int64_t millis = 0;
-  if (at < text.size() && text[at] == '.') {
-    size_t count = 0;
-    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++count)
-      if (count < 3) millis = millis * 10 + (text[at] - '0');
-    if (count == 0) return std::nullopt;
-    for (; count < 3; ++count) millis *= 10;
-  }
-  int64_t offset_minutes = 0;
-  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
-    ++at;
-  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-    auto hours = digits(at + 1, 2), minutes = digits(at + 4, 2);
-    if (!hours || !minutes || text[at + 3] != ':') return std::nullopt;
-    offset_minutes = (text[at] == '-' ? -1 : 1) * (*hours * 60 + *minutes);
-    at += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (at != text.size()) return std::nullopt;
-  const int64_t seconds = duration_cast<std::chrono::seconds>(sys_days(date).time_since_epoch()).count() +
-                          *hour * 3600 + *minute * 60 + *second - offset_minutes * 60;
-  return seconds * 1000 + millis;
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -157,20 +112,6 @@ std::string rfc3339_utc(int64_t ms) {
   return text;
 }
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // "key,seq,count" of a page token.
 bool read_token(const std::string& text, int64_t& key, int64_t& seq, int64_t& count) {
@@ -247,7 +188,7 @@ http::Response Trace::events(http::Request& request) {
         if (!kEventTypes.count(type)) return fail(name, "eventType must be one of the five EPCIS event types");
       in_list("e.type", values);
     } else if (name == "GE_eventTime" || name == "LT_eventTime" || name == "GE_recordTime" || name == "LT_recordTime") {
-      auto time = single() ? parse_time(*single()) : std::nullopt;
+      auto time = single() ? parse_time_ms(*single()) : std::nullopt;
       if (!time) return fail(name, name + " must be one date-time with a time zone (RFC 3339)");
       where += std::string(" AND e.") + (name.ends_with("eventTime") ? "event_time" : "record_time") +
                (name.starts_with("GE") ? " >= :t" : " < :t");
@@ -407,7 +348,7 @@ http::Response Trace::events(http::Request& request) {
         token_encode(std::to_string(last_key) + "," + std::to_string(last_seq) + "," + std::to_string(delivered));
     std::string url = "/api/v1/epcis/events?";
     for (const auto& [name, value] : request.query)
-      if (name != "nextPageToken") url += url_encode(name) + "=" + url_encode(value) + "&";
+      if (name != "nextPageToken") url += percent_encode(name) + "=" + percent_encode(value) + "&";
     url += "nextPageToken=" + next;
     response.headers.emplace_back("Link", "<" + url + ">; rel=\"next\"");
     response.headers.emplace_back("GS1-Next-Page-Token", next);
