@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsoci-dev libsqlite3-dev libpq-dev
+  libsoci-dev libsqlite3-dev libpq-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxapian-dev
   libxlsxwriter-dev libzip-dev libpugixml-dev zlib1g-dev
   libqrencode-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk

@@ -1,5 +1,6 @@
 #include "core/crypto.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -35,11 +36,28 @@ std::string random_hex(size_t bytes) {
   return hex;
 }
 
+Sha256Digest sha256(std::initializer_list<std::string_view> parts) {
+  // The algorithm is fetched once, and each thread keeps one context: both cost more than
+  // hashing a short input when made per call.
+  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct Context {
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(context); }
+  };
+  thread_local Context local;
+  if (!algorithm || !local.context || !EVP_DigestInit_ex2(local.context, algorithm, nullptr))
+    throw std::runtime_error("OpenSSL has no SHA-256");
+  for (std::string_view part : parts) EVP_DigestUpdate(local.context, part.data(), part.size());
+  Sha256Digest digest;
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(local.context, digest.data(), &size);
+  return digest;
+}
+
 std::string sha256_hex(std::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  const Sha256Digest digest = sha256({data});
+  char hex[digest.size() * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest.data(), digest.size());
   return hex;
 }
 

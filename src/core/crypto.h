@@ -1,7 +1,10 @@
-// Passwords, tokens and encryption of personal data at rest, on libsodium.
+// Passwords, tokens and encryption of personal data at rest, on libsodium; SHA-256 on
+// OpenSSL.
 // Thread-safety: all functions are thread-safe once init_crypto() has returned.
 #pragma once
 
+#include <array>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +20,11 @@ bool verify_password(std::string_view hash, std::string_view password);
 
 // `bytes` random bytes as lowercase hex.
 std::string random_hex(size_t bytes);
+// SHA-256 of the parts one after the other. OpenSSL's, which uses the CPU's SHA extensions
+// where it has them: measured four times faster than libsodium's portable code on the
+// 65-byte inputs of the trace log's Merkle tree, hashed by the million.
+using Sha256Digest = std::array<unsigned char, 32>;
+Sha256Digest sha256(std::initializer_list<std::string_view> parts);
 std::string sha256_hex(std::string_view data);
 // HMAC-SHA-256 of `message` under `key`, as lowercase hex (signed payment notifications).
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);

@@ -23,8 +23,6 @@
 // become constrained canonical Digital Link URIs (https://id.gs1.org, no query string, the
 // finest identification level only).
 // DO NOT CHANGE: the result is stored as eventID and as a leaf of the Merkle log.
-#include <sodium.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -34,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto.h"
 #include "trace/epcis.h"
 
 namespace longnan::trace {
@@ -1180,13 +1179,7 @@ class PreHash {
 };
 
 std::string digest(std::string_view pre_hash_string) {
-  static const bool initialised = sodium_init() >= 0;
-  (void)initialised;
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(pre_hash_string.data()), pre_hash_string.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return "ni:///sha-256;" + std::string(hex) + "?ver=CBV2.0";
+  return "ni:///sha-256;" + core::sha256_hex(pre_hash_string) + "?ver=CBV2.0";
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/crypto.h"
+
 namespace longnan::trace {
 
 namespace {
@@ -40,29 +42,16 @@ bool is_one_line(std::string_view origin) { return !origin.empty() && origin.fin
 
 }  // namespace
 
-Hash leaf_hash(std::string_view leaf) {
-  ensure_sodium();
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  const unsigned char prefix = 0x00;
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(leaf.data()), leaf.size());
-  Hash hash;
-  crypto_hash_sha256_final(&state, hash.data());
-  return hash;
-}
+Hash leaf_hash(std::string_view leaf) { return core::sha256({std::string_view("\0", 1), leaf}); }
 
 Hash node_hash(const Hash& left, const Hash& right) {
-  ensure_sodium();
-  // One contiguous buffer: a single call is cheaper than three streaming updates, and this
-  // runs once per leaf when a whole log is rebuilt.
-  unsigned char input[1 + 2 * sizeof(Hash)];
+  // One contiguous buffer: a single update is cheaper than three, and this runs once per
+  // leaf when a whole log is rebuilt.
+  char input[1 + 2 * sizeof(Hash)];
   input[0] = 0x01;
   std::memcpy(input + 1, left.data(), left.size());
   std::memcpy(input + 1 + left.size(), right.data(), right.size());
-  Hash hash;
-  crypto_hash_sha256(hash.data(), input, sizeof input);
-  return hash;
+  return core::sha256({std::string_view(input, sizeof input)});
 }
 
 std::string hex(const Hash& hash) { return to_hex(hash.data(), hash.size()); }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/clock.h"
 
 namespace longnan::core {
@@ -47,6 +49,16 @@ TEST(Clock, ShanghaiDatesAndParsing) {
   EXPECT_EQ(shanghai_date(epoch - 1), "2026-11-28");
   EXPECT_FALSE(parse_date("2026-02-30", epoch));
   EXPECT_FALSE(parse_date("2026-1-01", epoch));
+}
+
+// FIPS 180-2's examples; parts hash as their concatenation, on any thread.
+TEST_F(CryptoTest, Sha256MatchesTheStandardsExamples) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256({"a", "", "bc"}), sha256({"abc"}));
+  Sha256Digest elsewhere{};
+  std::thread([&] { elsewhere = sha256({"ab", "c"}); }).join();
+  EXPECT_EQ(elsewhere, sha256({"abc"}));
 }
 
 }  // namespace longnan::core
