@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -63,8 +64,8 @@ class Session {
   virtual int64_t exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   virtual std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
-  // Runs "INSERT … RETURNING id" and returns the id.
-  int64_t insert(std::string_view sql, const std::vector<Value>& params = {});
+  // Runs "INSERT … RETURNING id" (one row) and returns the id.
+  virtual int64_t insert(std::string_view sql, const std::vector<Value>& params = {});
   // One integer from a scalar query (0 when no row).
   int64_t scalar(std::string_view sql, const std::vector<Value>& params = {});
 };
@@ -105,7 +106,10 @@ class Database {
 
   // Applies every embedded migration not yet applied, in order, each in its own
   // transaction. Safe to call from several processes at once. Returns how many ran.
-  int migrate();
+  // `steps`: code that runs after the SQL of its version, in the same transaction, for what
+  // SQL cannot compute (e.g. a new column's values that need a hash function).
+  using MigrationStep = std::function<void(Session&)>;
+  int migrate(const std::map<int, MigrationStep>& steps = {});
   // Highest applied migration version (0 for an empty database).
   int schema_version();
 

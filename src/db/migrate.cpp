@@ -65,7 +65,7 @@ int Database::schema_version() {
   return version;
 }
 
-int Database::migrate() {
+int Database::migrate(const std::map<int, MigrationStep>& steps) {
   std::vector<core::EmbeddedFile> files;
   for (const auto& file : migration_files())
     if (for_dialect(file.name, dialect())) files.push_back(file);
@@ -97,6 +97,7 @@ int Database::migrate() {
       try {
         if (session.scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = :v", {int64_t{version}}) == 0) {
           for (const auto& statement : split_statements(translate_sql(file.data, dialect()))) session.exec(statement);
+          if (auto step = steps.find(version); step != steps.end()) step->second(session);
           session.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
                        {int64_t{version}, std::string(file.name),
                         static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
