@@ -93,7 +93,7 @@ App::App(const Config& config)
     : database_((prepare_storage(config), db::Database::open(config.db_url, config.pool_size))),
       cipher_(open_cipher(config, *database_)),
       modules_(std::make_unique<Modules>()) {
-  database_->migrate();
+  database_->migrate({{16, trace::fill_event_keys}});
   database_->write_exclusive([&](db::Session& session) {
     region::load_reference_data(session, clock_.now_ms());
     catalog::load_reference_data(session);

@@ -190,8 +190,9 @@ http::Response Trace::proof(http::Request& request) {
   std::optional<boost::json::object> body;
   core::Status status;
   database_.with_session([&](db::Session& session) {
-    auto event = session.query_one("SELECT leaf, hash FROM trace_events WHERE event_id = :e ORDER BY leaf LIMIT 1",
-                                   {std::string(*id)});
+    auto event = session.query_one(
+        "SELECT leaf, hash FROM trace_events WHERE id_key = :k AND event_id = :e ORDER BY leaf LIMIT 1",
+        {event_key(*id), std::string(*id)});
     if (!event) {
       status = core::not_found("no such event");
       return;

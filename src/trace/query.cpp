@@ -112,7 +112,6 @@ std::string rfc3339_utc(int64_t ms) {
   return text;
 }
 
-
 // "key,seq,count" of a page token.
 bool read_token(const std::string& text, int64_t& key, int64_t& seq, int64_t& count) {
   int64_t* fields[] = {&key, &seq, &count};
@@ -209,6 +208,8 @@ http::Response Trace::events(http::Request& request) {
     } else if (name == "EQ_readPoint" || name == "EQ_bizLocation") {
       in_list(name == "EQ_readPoint" ? "e.read_point" : "e.biz_location", values);
     } else if (name == "EQ_eventID") {
+      where += " AND e.id_key IN (" + placeholders(values.size()) + ")";
+      for (const auto& value : values) params.emplace_back(event_key(value));
       in_list("e.event_id", values);
     } else if (name == "EXISTS_errorDeclaration") {
       where += " AND e.error_declaration = 1";
@@ -363,7 +364,9 @@ http::Response Trace::event(http::Request& request) {
   std::optional<std::string> json;
   database_.with_session([&](db::Session& session) {
     // The event as recorded (its correction, when declared in error, is found with EQ_eventID).
-    if (auto row = session.query_one("SELECT json FROM trace_events WHERE event_id = :e ORDER BY leaf LIMIT 1", {id}))
+    if (auto row =
+            session.query_one("SELECT json FROM trace_events WHERE id_key = :k AND event_id = :e ORDER BY leaf LIMIT 1",
+                              {event_key(id), id}))
       json = row->text(0);
   });
   if (!json) return http::error_response(request, core::not_found("no such event"));

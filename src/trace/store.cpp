@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/crypto.h"
 #include "trace/internal.h"
 #include "trace/merkle.h"
 #include "trace/trace.h"
@@ -139,6 +140,22 @@ std::optional<Named> named_by(const std::string& uri) {
 
 }  // namespace
 
+int64_t event_key(std::string_view event_id) {
+  const core::Sha256Digest digest = core::sha256({event_id});
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = key << 8 | digest[i];
+  return static_cast<int64_t>(key);
+}
+
+void fill_event_keys(db::Session& session) {
+  for (;;) {
+    auto rows = session.query("SELECT seq, event_id FROM trace_events WHERE id_key IS NULL LIMIT 1000");
+    if (rows.empty()) return;
+    for (const auto& row : rows)
+      session.exec("UPDATE trace_events SET id_key = :k WHERE seq = :s", {event_key(row.text(1)), row.integer(0)});
+  }
+}
+
 // RFC 3986 percent-encoding of a path segment (GS1 Digital Link values).
 std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -199,10 +216,11 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     std::vector<db::Value> params;
     for (size_t index = from; index < std::min(events.size(), from + 100); ++index) {
       list += list.empty() ? ":p" + std::to_string(index) : ", :p" + std::to_string(index);
-      params.emplace_back(events[index].event_id);
+      params.emplace_back(event_key(events[index].event_id));
     }
+    // Keys of other eventIDs may come back too (64 bits collide, rarely): the ids decide.
     for (const auto& row : session.query(
-             "SELECT event_id, error_declaration, hash FROM trace_events WHERE event_id IN (" + list + ")", params))
+             "SELECT event_id, error_declaration, hash FROM trace_events WHERE id_key IN (" + list + ")", params))
       recorded[{row.text(0), row.integer(1) != 0}] = row.text(2);
   }
   for (auto& event : events) {
@@ -216,16 +234,17 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     const uint64_t leaf = frontier.size;
     frontier.append(leaf_hash(std::string_view(reinterpret_cast<const char*>(hash_bytes(event.hash).data()), 32)));
     const int64_t seq = session.insert(
-        "INSERT INTO trace_events (leaf, event_id, hash, root, type, event_time, record_time, action, biz_step, "
-        "disposition, read_point, biz_location, error_declaration, platform_id, json) VALUES (:l, :e, :h, :r, :t, "
-        ":et, :rt, :a, :b, :d, :rp, :bl, :ed, :p, :j) RETURNING seq",
-        {static_cast<int64_t>(leaf), event.event_id, event.hash, hex(frontier.root()), event.type, event.event_time_ms,
-         now_ms, event.action, event.biz_step, event.disposition, event.read_point, event.biz_location,
-         int64_t{event.error_declaration}, platform_id ? db::Value(*platform_id) : db::Value(),
+        "INSERT INTO trace_events (leaf, event_id, id_key, hash, root, type, event_time, record_time, action, "
+        "biz_step, disposition, read_point, biz_location, error_declaration, platform_id, json) VALUES (:l, :e, :k, "
+        ":h, :r, :t, :et, :rt, :a, :b, :d, :rp, :bl, :ed, :p, :j) RETURNING seq",
+        {static_cast<int64_t>(leaf), event.event_id, event_key(event.event_id), event.hash, hex(frontier.root()),
+         event.type, event.event_time_ms, now_ms, event.action, event.biz_step, event.disposition, event.read_point,
+         event.biz_location, int64_t{event.error_declaration}, platform_id ? db::Value(*platform_id) : db::Value(),
          boost::json::serialize(event.json)});
     std::vector<int64_t> event_lots;
     auto index = [&](std::string_view role, const std::string& value) {
-      session.exec("INSERT INTO trace_event_epcs (seq, role, value) VALUES (:s, :r, :v)",
+      // An event may name the same identifier twice: it is found once.
+      session.exec("INSERT INTO trace_event_epcs (seq, role, value) VALUES (:s, :r, :v) ON CONFLICT DO NOTHING",
                    {seq, std::string(role), value});
       if (auto lot = lot_of(value); lot && std::find(event_lots.begin(), event_lots.end(), *lot) == event_lots.end())
         event_lots.push_back(*lot);
@@ -235,7 +254,8 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     for (int64_t lot : event_lots)
       session.exec("INSERT INTO trace_event_lots (lot_id, seq) VALUES (:l, :s)", {lot, seq});
     for (const auto& [type, value] : event.biz_transactions)
-      session.exec("INSERT INTO trace_event_transactions (seq, type, value) VALUES (:s, :t, :v)", {seq, type, value});
+      session.exec("INSERT INTO trace_event_transactions (seq, type, value) VALUES (:s, :t, :v) ON CONFLICT DO NOTHING",
+                   {seq, type, value});
     auto number = [](const std::optional<double>& value) { return value ? db::Value(*value) : db::Value(); };
     for (const auto& sensor : event.sensors)
       session.exec(

@@ -41,6 +41,14 @@ struct Options {
 // The log's name in its checkpoints: the public host and /trace.
 std::string log_origin(const std::string& public_base);
 
+// The 64-bit key events are looked up by instead of their eventID (an index of long random
+// URIs is several times larger, and each capture rewrote a page of it per event): the first
+// eight bytes of the SHA-256 of the eventID, big-endian. Lookups compare the eventID too.
+int64_t event_key(std::string_view event_id);
+
+// Fills event_key for the events recorded before trace_events had the column (migration 16).
+void fill_event_keys(db::Session& session);
+
 // Stores validated events in the caller's transaction: each gets the next leaf of the log
 // (and the log's root after it), its identifiers, transactions and sensor readings indexed
 // for queries, and the lots it names. An event whose eventID is already recorded with the
