@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   auto database = db::Database::open("sqlite:" + (directory / "trace.db").string(), 2);
   database->migrate({{16, trace::fill_event_keys}});
 
-  double validate_seconds = 0, store_seconds = 0;
+  double validate_seconds = 0, store_seconds = 0, reported_seconds = 0;
+  int64_t reported_events = 0;
   const int64_t documents = (events + 99) / 100;
   for (int64_t first = 0; first < documents; first += per_commit) {
     std::vector<std::vector<trace::Event>> parsed;
@@ -91,6 +92,15 @@ int main(int argc, char** argv) {
       return {};
     });
     store_seconds += seconds_since(start);
+    // How the store's time per event changes as the log grows: every tenth of the run.
+    const int64_t done = std::min(documents, first + per_commit) * 100, tenth = std::max<int64_t>(events / 10, 1);
+    if (done / tenth != (first * 100) / tenth) {
+      std::printf("  %lld events: store %.1f µs/event over the last %lld\n", static_cast<long long>(done),
+                  (store_seconds - reported_seconds) * 1e6 / (done - reported_events),
+                  static_cast<long long>(done - reported_events));
+      reported_seconds = store_seconds;
+      reported_events = done;
+    }
     if (!status.ok()) {
       std::fprintf(stderr, "store: %s\n", status.error().message.c_str());
       return 1;

@@ -210,20 +210,24 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
   // The events recorded already, found in one query: an eventID is recorded once, and once
   // more with an errorDeclaration (its correction, which hashes as the original does). The
   // same event sent again changes nothing; other content under its id is a conflict.
+  std::vector<int64_t> keys;
+  keys.reserve(events.size());
+  for (const auto& event : events) keys.push_back(event_key(event.event_id));
   std::map<std::pair<std::string, bool>, std::string> recorded;
   for (size_t from = 0; from < events.size(); from += 100) {
     std::string list;
     std::vector<db::Value> params;
     for (size_t index = from; index < std::min(events.size(), from + 100); ++index) {
       list += list.empty() ? ":p" + std::to_string(index) : ", :p" + std::to_string(index);
-      params.emplace_back(event_key(events[index].event_id));
+      params.emplace_back(keys[index]);
     }
     // Keys of other eventIDs may come back too (64 bits collide, rarely): the ids decide.
     for (const auto& row : session.query(
              "SELECT event_id, error_declaration, hash FROM trace_events WHERE id_key IN (" + list + ")", params))
       recorded[{row.text(0), row.integer(1) != 0}] = row.text(2);
   }
-  for (auto& event : events) {
+  for (size_t index = 0; index < events.size(); ++index) {
+    auto& event = events[index];
     if (auto known = recorded.find({event.event_id, event.error_declaration}); known != recorded.end()) {
       if (known->second != event.hash)
         return core::conflict("event " + event.event_id + " is recorded already with other content", "eventID");
@@ -237,20 +241,20 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
         "INSERT INTO trace_events (leaf, event_id, id_key, hash, root, type, event_time, record_time, action, "
         "biz_step, disposition, read_point, biz_location, error_declaration, platform_id, json) VALUES (:l, :e, :k, "
         ":h, :r, :t, :et, :rt, :a, :b, :d, :rp, :bl, :ed, :p, :j) RETURNING seq",
-        {static_cast<int64_t>(leaf), event.event_id, event_key(event.event_id), event.hash, hex(frontier.root()),
-         event.type, event.event_time_ms, now_ms, event.action, event.biz_step, event.disposition, event.read_point,
+        {static_cast<int64_t>(leaf), event.event_id, keys[index], event.hash, hex(frontier.root()), event.type,
+         event.event_time_ms, now_ms, event.action, event.biz_step, event.disposition, event.read_point,
          event.biz_location, int64_t{event.error_declaration}, platform_id ? db::Value(*platform_id) : db::Value(),
          boost::json::serialize(event.json)});
     std::vector<int64_t> event_lots;
-    auto index = [&](std::string_view role, const std::string& value) {
+    auto index_value = [&](std::string_view role, const std::string& value) {
       // An event may name the same identifier twice: it is found once.
       session.exec("INSERT INTO trace_event_epcs (seq, role, value) VALUES (:s, :r, :v) ON CONFLICT DO NOTHING",
                    {seq, std::string(role), value});
       if (auto lot = lot_of(value); lot && std::find(event_lots.begin(), event_lots.end(), *lot) == event_lots.end())
         event_lots.push_back(*lot);
     };
-    for (const auto& epc : event.epcs) index(role_name(epc.role, false), epc.value);
-    for (const auto& item : event.classes) index(role_name(item.role, true), item.epc_class);
+    for (const auto& epc : event.epcs) index_value(role_name(epc.role, false), epc.value);
+    for (const auto& item : event.classes) index_value(role_name(item.role, true), item.epc_class);
     for (int64_t lot : event_lots)
       session.exec("INSERT INTO trace_event_lots (lot_id, seq) VALUES (:l, :s)", {lot, seq});
     for (const auto& [type, value] : event.biz_transactions)
