@@ -18,3 +18,18 @@ DROP INDEX trace_event_transactions_value;
 ALTER TABLE trace_event_transactions ADD PRIMARY KEY (type, value, seq);
 
 DROP INDEX trace_event_sensors_seq;
+
+-- How often each printed code was scanned each day (Asia/Shanghai), kept as scans are
+-- recorded: the scan page shows it, and warns past a threshold, without counting a popular
+-- lot's scans again on every scan.
+CREATE TABLE trace_scan_days (
+  lot_id BIGINT NOT NULL REFERENCES lots (id),
+  serial TEXT NOT NULL,
+  day TEXT NOT NULL,                 -- YYYY-MM-DD
+  scans BIGINT NOT NULL,
+  PRIMARY KEY (lot_id, serial, day)
+);
+INSERT INTO trace_scan_days (lot_id, serial, day, scans)
+  SELECT lot_id, serial, to_char(to_timestamp(at / 1000) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'), COUNT(*)
+  FROM trace_scans
+  GROUP BY lot_id, serial, to_char(to_timestamp(at / 1000) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD');

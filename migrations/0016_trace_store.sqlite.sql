@@ -93,3 +93,17 @@ DROP TABLE trace_event_epcs_before;
 DROP TABLE trace_event_transactions_before;
 DROP TABLE trace_event_lots_before;
 DROP TABLE trace_event_sensors_before;
+
+-- How often each printed code was scanned each day (Asia/Shanghai), kept as scans are
+-- recorded: the scan page shows it, and warns past a threshold, without counting a popular
+-- lot's scans again on every scan.
+CREATE TABLE trace_scan_days (
+  lot_id BIGINT NOT NULL REFERENCES lots (id),
+  serial TEXT NOT NULL,
+  day TEXT NOT NULL,                 -- YYYY-MM-DD
+  scans BIGINT NOT NULL,
+  PRIMARY KEY (lot_id, serial, day)
+) WITHOUT ROWID;
+INSERT INTO trace_scan_days (lot_id, serial, day, scans)
+  SELECT lot_id, serial, date(at / 1000 + 8 * 3600, 'unixepoch'), COUNT(*) FROM trace_scans
+  GROUP BY lot_id, serial, date(at / 1000 + 8 * 3600, 'unixepoch');

@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsoci-dev libsqlite3-dev libpq-dev libssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libxapian-dev
-  libxlsxwriter-dev libzip-dev libpugixml-dev zlib1g-dev
+  libxlsxwriter-dev libzip-dev libpugixml-dev libdeflate-dev
   libqrencode-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk
   libgtest-dev libgmock-dev libbenchmark-dev
   make postgresql sqlite3 chromium wrk curl procps zbar-tools poppler-utils

@@ -107,6 +107,10 @@ void Trace::flush_scans() {
     for (const auto& scan : scans) {
       session.exec("INSERT INTO trace_scans (lot_id, serial, at, place, suspect) VALUES (:l, :s, :a, :p, :x)",
                    {scan.lot_id, scan.serial, scan.at, scan.place, int64_t{scan.alert.has_value()}});
+      session.exec(
+          "INSERT INTO trace_scan_days (lot_id, serial, day, scans) VALUES (:l, :s, :d, 1) ON CONFLICT (lot_id, "
+          "serial, day) DO UPDATE SET scans = trace_scan_days.scans + 1",
+          {scan.lot_id, scan.serial, core::shanghai_date(scan.at)});
       // One open alert per code and kind: the county looks at it once.
       if (scan.alert &&
           session.scalar("SELECT COUNT(*) FROM trace_alerts WHERE lot_id = :l AND serial = :s AND kind = :k AND "

@@ -6,6 +6,7 @@
 // give.
 #include <boost/json.hpp>
 
+#include "core/clock.h"
 #include "core/validate.h"
 #include "http/json.h"
 #include "region/region.h"
@@ -85,11 +86,13 @@ http::Response Trace::resolve(http::Request& request) {
     // The scan is counted; an item scanned after it was consumed, or implausibly often in a
     // day, looks copied: the page warns and the county gets an alert.
     const int64_t now = clock_.now_ms();
-    int64_t recent = session.scalar("SELECT COUNT(*) FROM trace_scans WHERE lot_id = :l AND serial = :s AND at >= :t",
-                                    {lot_id, serial, now - 86'400'000});
+    const std::string today = core::shanghai_date(now);
+    int64_t recent = session.scalar("SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d",
+                                    {lot_id, serial, today});
     {
       std::lock_guard lock(scans_mutex_);
-      for (const auto& pending : pending_scans_) recent += pending.lot_id == lot_id && pending.serial == serial;
+      for (const auto& pending : pending_scans_)
+        recent += pending.lot_id == lot_id && pending.serial == serial && core::shanghai_date(pending.at) == today;
     }
     std::optional<std::string> warning;
     if (!serial.empty() && consumed)
@@ -100,7 +103,7 @@ http::Response Trace::resolve(http::Request& request) {
       std::lock_guard lock(scans_mutex_);
       pending_scans_.push_back({lot_id, lot_platform, serial, coarse_place(request.remote_address), now, warning});
     }
-    scan = boost::json::object{{"count_24h", recent + 1},
+    scan = boost::json::object{{"count_today", recent + 1},
                                {"warning", warning ? boost::json::value(*warning) : boost::json::value()}};
     std::string village_code = row->text(17);
     boost::json::value plot;

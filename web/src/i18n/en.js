@@ -1508,8 +1508,7 @@ export default {
         scanned_after_consumed: 'This code has been used before: beware of counterfeits',
         scanned_often: 'This code has been scanned unusually often: beware of counterfeits',
       },
-      warningHint:
-        'Scanned {count} times in the last 24 hours. If in doubt, contact the seller or the county e-commerce office.',
+      warningHint: 'Scanned {count} times today. If in doubt, contact the seller or the county e-commerce office.',
       recalled: 'Recalled',
       recalledHint: 'This lot has been recalled. Stop eating it and contact the seller for a refund.',
       recallReason: 'Recall reason: {reason}',
@@ -1551,7 +1550,7 @@ export default {
       certIssuer: 'Issued by {issuer}',
       certValid: 'Valid {from} to {until}',
       lotCertificateHint: 'The compliance certificate the producer issued with this lot',
-      scanCount: 'Scanned {count} times in the last 24 hours',
+      scanCount: 'Scanned {count} times today',
     },
     verify: {
       checking: 'Verifying…',

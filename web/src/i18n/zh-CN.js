@@ -1493,7 +1493,7 @@ export default {
         scanned_after_consumed: '此码已被使用过，谨防假冒',
         scanned_often: '此码扫描次数异常，谨防假冒',
       },
-      warningHint: '近 24 小时内此码被扫 {count} 次。如对真伪有疑问，请联系商家或县电商办。',
+      warningHint: '今日此码已被扫 {count} 次。如对真伪有疑问，请联系商家或县电商办。',
       recalled: '已召回',
       recalledHint: '该批次已被召回，请停止食用，并联系商家退货退款。',
       recallReason: '召回原因：{reason}',
@@ -1534,7 +1534,7 @@ export default {
       certIssuer: '发证机构：{issuer}',
       certValid: '有效期：{from} 至 {until}',
       lotCertificateHint: '生产者随本批次开具的承诺达标合格证',
-      scanCount: '近 24 小时扫码 {count} 次',
+      scanCount: '今日扫码 {count} 次',
     },
     verify: {
       checking: '正在验证…',
