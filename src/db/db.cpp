@@ -46,6 +46,11 @@ std::string Row::text(size_t column) const {
   return {};
 }
 
+std::string_view Row::text_view(size_t column) const {
+  const auto* text = std::get_if<std::string>(&columns_.at(column));
+  return text ? std::string_view(*text) : std::string_view();
+}
+
 std::optional<int64_t> Row::optional_integer(size_t column) const {
   if (is_null(column)) return std::nullopt;
   return integer(column);

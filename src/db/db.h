@@ -34,6 +34,8 @@ class Row {
   int64_t integer(size_t column) const;        // 0 for NULL
   double real(size_t column) const;            // 0 for NULL
   std::string text(size_t column) const;       // "" for NULL
+  // A text column without copying it ("" for others); valid while the row is.
+  std::string_view text_view(size_t column) const;
   std::optional<int64_t> optional_integer(size_t column) const;
   std::optional<std::string> optional_text(size_t column) const;
   size_t size() const { return columns_.size(); }
