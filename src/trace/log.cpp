@@ -24,9 +24,9 @@ Checkpoint checkpoint_of(const std::string& origin, const db::Row& row) {
 }
 
 // The leaf a stored event's hash makes: SHA-256(0x00 ‖ the 32 bytes of its hash).
-Hash leaf_of(const std::string& hash_uri) {
+Hash leaf_of(std::string_view hash_uri) {
   const auto start = hash_uri.find(';');
-  auto bytes = start == std::string::npos ? std::nullopt : from_hex(std::string_view(hash_uri).substr(start + 1, 64));
+  auto bytes = start == std::string::npos ? std::nullopt : from_hex(hash_uri.substr(start + 1, 64));
   const Hash raw = bytes.value_or(Hash{});
   return leaf_hash(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
@@ -142,7 +142,7 @@ std::vector<std::vector<Hash>> Trace::inclusion_proofs(db::Session& session, con
     auto rows = session.query("SELECT hash FROM trace_events WHERE leaf >= :a AND leaf < :b ORDER BY leaf",
                               {static_cast<int64_t>(tree_.size()), static_cast<int64_t>(size)});
     if (rows.empty()) break;
-    for (const auto& row : rows) tree_.append(leaf_of(row.text(0)));
+    for (const auto& row : rows) tree_.append(leaf_of(row.text_view(0)));
   }
   std::vector<std::vector<Hash>> proofs;
   for (uint64_t leaf : leaves)
@@ -287,13 +287,13 @@ VerifyReport verify_log(db::Database& database, const std::string& origin,
                              std::to_string(row.integer(0)) + ", event " + row.text(1) + ")";
           return;
         }
-        if (hashes[index] != row.text(2)) {
+        if (hashes[index] != row.text_view(2)) {
           if (check_window())
             report.problem = "event " + row.text(1) + " (leaf " + std::to_string(leaf) +
                              ") was altered: its content does not hash to its recorded hash";
           return;
         }
-        tree.append(leaf_of(row.text(2)));
+        tree.append(leaf_of(row.text_view(2)));
         window.push_back({leaf, row.text(1), row.text(3)});
         if (window.size() == kWindow && !check_window()) return;
         ++report.events;
