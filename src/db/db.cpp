@@ -333,9 +333,9 @@ void open_sqlite(soci::session& session, const std::string& connect) {
 //
 // The sync is not the writer's: SQLite commits without it (synchronous=NORMAL) and a syncer
 // thread fdatasync()s the WAL file before it wakes the batch's callers, while the writer
-// goes on with the next batch. Measured on EPCIS captures, the writer had spent a third of
-// its time waiting for its own fsync. (NORMAL keeps the database consistent through a
-// crash by itself: it syncs the WAL before each checkpoint and the database after it.)
+// goes on with the next batch (docs/benchmarks.md has what it gave EPCIS captures). NORMAL
+// keeps the database consistent through a crash by itself: it syncs the WAL before each
+// checkpoint and the database after.
 class GroupCommitter {
  public:
   explicit GroupCommitter(const std::string& connect) {
