@@ -66,7 +66,7 @@ class Session {
   virtual int64_t exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   virtual std::vector<Row> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   std::optional<Row> query_one(std::string_view sql, const std::vector<Value>& params = {});
-  // Runs "INSERT … RETURNING id" (one row) and returns the id.
+  // Runs "INSERT … RETURNING id" (one row; id the table's {{pk}} column) and returns the id.
   virtual int64_t insert(std::string_view sql, const std::vector<Value>& params = {});
   // One integer from a scalar query (0 when no row).
   int64_t scalar(std::string_view sql, const std::vector<Value>& params = {});
