@@ -5,6 +5,7 @@
 // and clients asking for application/linkset+json get the links (RFC 9264) GS1 resolvers
 // give.
 #include <boost/json.hpp>
+#include <map>
 
 #include "core/clock.h"
 #include "core/validate.h"
@@ -63,6 +64,7 @@ http::Response Trace::resolve(http::Request& request) {
   }
   std::optional<boost::json::object> body;
   boost::json::value scan;
+  boost::json::array proof_nodes;
   database_.with_session([&](db::Session& session) {
     auto row = session.query_one(
         "SELECT l.id, l.lot_number, l.harvest_date, l.quantity, l.unit, l.certificate, l.status, p.id, p.name, "
@@ -141,17 +143,25 @@ http::Response Trace::resolve(http::Request& request) {
                                            {"leaf", event.integer(10)},
                                            {"hash", event.text(11)},
                                            {"event", boost::json::parse(event.text(9))}});
-    // Each event's inclusion proof to the latest checkpoint, for the page to check.
+    // Each event's inclusion proof to the latest checkpoint, for the page to check. The
+    // proofs of a lot's events share many nodes (all of them near the root; most of them
+    // for events recorded close together), so each node is sent once, in proof_nodes, and
+    // a proof lists its nodes' places there: the proofs were four fifths of the page.
     auto checkpoint = latest_checkpoint_json(session);
     if (checkpoint) {
       const uint64_t size = static_cast<uint64_t>(checkpoint->at("tree_size").as_int64());
       std::vector<uint64_t> leaves;
       for (const auto& event : events) leaves.push_back(static_cast<uint64_t>(event.at("leaf").as_int64()));
       auto proofs = inclusion_proofs(session, leaves, size);
+      std::map<Hash, size_t> places;
       for (size_t index = 0; index < events.size(); ++index) {
         if (leaves[index] >= size) continue;  // newer than the checkpoint: proven at the next one
         boost::json::array path;
-        for (const auto& hash : proofs[index]) path.push_back(boost::json::string(hex(hash)));
+        for (const auto& hash : proofs[index]) {
+          auto [place, added] = places.try_emplace(hash, proof_nodes.size());
+          if (added) proof_nodes.push_back(boost::json::string(hex(hash)));
+          path.push_back(place->second);
+        }
         events[index].as_object()["proof"] = std::move(path);
       }
     }
@@ -200,6 +210,7 @@ http::Response Trace::resolve(http::Request& request) {
                                     {"status", row->text(6)}}},
         {"certifications", std::move(certifications)},
         {"events", std::move(events)},
+        {"proof_nodes", std::move(proof_nodes)},
         {"checkpoint", checkpoint ? boost::json::value(std::move(*checkpoint)) : boost::json::value()}};
   });
   if (!body) return http::error_response(request, core::not_found("no such lot or item"));

@@ -273,10 +273,15 @@ for (const backend of BACKENDS) {
       assert.ok(checkpointVerifies(checkpoint), 'the server signed the body');
       assert.equal(checkpoint.body, `localhost:8080/trace\n${checkpoint.tree_size}\n${Buffer.from(checkpoint.root, 'hex').toString('base64')}\n${checkpoint.time}\n`);
       // The scan page's data carries a proof for each event; each one verifies against the root.
+      // A proof lists places in proof_nodes, where each node the proofs share is once.
       const page = (await as.buyer.get(`/01/${gtin}/10/T-1`, { headers: { accept: 'application/json' } })).json;
       assert.equal(page.checkpoint.tree_size, checkpoint.tree_size);
+      assert.equal(new Set(page.proof_nodes).size, page.proof_nodes.length);
+      const places = page.events.flatMap((event) => event.proof);
+      assert.ok(page.proof_nodes.length < places.length, 'the proofs share nodes');
+      assert.deepEqual([...new Set(places)].sort((a, b) => a - b), page.proof_nodes.map((_, place) => place));
       for (const event of page.events) {
-        const proof = event.proof.map((hex) => Buffer.from(hex, 'hex'));
+        const proof = event.proof.map((place) => Buffer.from(page.proof_nodes[place], 'hex'));
         assert.ok(verifyInclusion(leafHash(event.hash), event.leaf, checkpoint.tree_size, proof, Buffer.from(checkpoint.root, 'hex')),
           `event ${event.event_id} at leaf ${event.leaf}`);
         assert.ok(!verifyInclusion(leafHash(event.hash), event.leaf + 1, checkpoint.tree_size, proof, Buffer.from(checkpoint.root, 'hex')));

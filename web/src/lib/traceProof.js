@@ -140,18 +140,21 @@ async function checkpointProblem(checkpoint) {
 }
 
 // Checks an event against the checkpoint: 'proven', 'pending' (newer than the checkpoint,
-// so without a proof yet) or 'failed'.
-async function eventOutcome(event, checkpoint, root) {
+// so without a proof yet) or 'failed'. The event's proof lists places in `nodes` (the
+// answer's proof_nodes: the nodes the lot's proofs share are sent once).
+async function eventOutcome(event, checkpoint, root, nodes) {
   if (!checkpoint) return 'pending'
   if (!event.proof) return event.leaf >= checkpoint.tree_size ? 'pending' : 'failed'
   const hash = eventHashBytes(event.hash)
-  if (!hash) return 'failed'
+  if (!hash || !Array.isArray(event.proof)) return 'failed'
+  const proof = event.proof.map((place) => (Number.isInteger(place) ? nodes[place] : undefined))
   const leaf = await leafHash(hash)
   const size = checkpoint.tree_size
-  return (await verifyInclusion({ index: event.leaf, size, leaf, proof: event.proof, root })) ? 'proven' : 'failed'
+  return (await verifyInclusion({ index: event.leaf, size, leaf, proof, root })) ? 'proven' : 'failed'
 }
 
-// What the badge says of a lot's history (the resolver's answer: its events and checkpoint):
+// What the badge says of a lot's history (the resolver's answer: its events, checkpoint and
+// proof_nodes):
 //   state: 'verified' (every event proven to a checkpoint whose signatures verify),
 //          'pending' (nothing wrong, but some events are newer than the checkpoint),
 //          'failed' (a proof or a signature does not verify),
@@ -160,7 +163,7 @@ async function eventOutcome(event, checkpoint, root) {
 //   proven / pending / failed: counts of events; total;
 //   checkpointTime (ms) and cosigned, when there is a checkpoint; problem: what failed
 //   first ('body', 'signature', 'cosignature', 'proof').
-export async function verifyTrace({ events = [], checkpoint = null } = {}) {
+export async function verifyTrace({ events = [], checkpoint = null, proof_nodes: nodes = [] } = {}) {
   const report = {
     state: 'none',
     total: events.length,
@@ -181,7 +184,7 @@ export async function verifyTrace({ events = [], checkpoint = null } = {}) {
     }
   }
   for (const event of events) {
-    const outcome = await eventOutcome(event, report.problem ? null : checkpoint, root)
+    const outcome = await eventOutcome(event, report.problem ? null : checkpoint, root, nodes ?? [])
     report[outcome] += 1
   }
   if (!report.problem && report.failed) report.problem = 'proof'

@@ -167,14 +167,31 @@ describe('verifyTrace', () => {
     checkpoint.signature = await key.sign(checkpoint.body)
     checkpoint.cosigner_public_key = auditor ? auditor.publicHex : ''
     checkpoint.cosignature = auditor ? await auditor.sign(checkpoint.body) : ''
+    // As the resolver answers: each node once in proof_nodes, each proof its places there.
     const events = []
+    const nodes = []
     for (const leaf of picked) {
       const event = { event_id: `e${leaf}`, leaf, hash: `ni:///sha-256;${eventHashes[leaf]}?ver=CBV2.0` }
-      if (leaf < size) event.proof = (await auditPath(leaf, leafHashes.slice(0, size))).map(bytesToHex)
+      if (leaf < size) {
+        event.proof = (await auditPath(leaf, leafHashes.slice(0, size))).map((node) => {
+          const hex = bytesToHex(node)
+          if (!nodes.includes(hex)) nodes.push(hex)
+          return nodes.indexOf(hex)
+        })
+      }
       events.push(event)
     }
-    return { events, checkpoint }
+    return { events, checkpoint, proof_nodes: nodes }
   }
+
+  it('reads each proof from the shared nodes, each sent once', async () => {
+    const data = await fixture({ count: 8, size: 8, picked: [0, 1, 2, 3] })
+    // 4 proofs of 3 nodes, 7 of them different: the four leaves (each its neighbour's
+    // sibling), the roots of leaves 0–1 and 2–3, and the root of 4–7 (in every proof).
+    expect(data.proof_nodes).toHaveLength(7)
+    expect(await verifyTrace(data)).toMatchObject({ state: 'verified', proven: 4 })
+    expect(await verifyTrace({ ...data, proof_nodes: data.proof_nodes.slice(1) })).toMatchObject({ state: 'failed' })
+  })
 
   it('verifies a history whose events are all in a signed checkpoint', async () => {
     const report = await verifyTrace(await fixture())
@@ -215,6 +232,9 @@ describe('verifyTrace', () => {
     expect(await altered(({ events }) => events[0].proof.reverse())).toMatchObject({ state: 'failed' })
     expect(await altered(({ events }) => (events[2].leaf = 2))).toMatchObject({ state: 'failed' })
     expect(await altered(({ events }) => delete events[0].proof)).toMatchObject({ state: 'failed', problem: 'proof' })
+    expect(await altered(({ events }) => (events[0].proof[0] = 99))).toMatchObject({ state: 'failed' })
+    expect(await altered(({ events }) => (events[0].proof[0] = '0'))).toMatchObject({ state: 'failed' })
+    expect(await altered((data) => (data.proof_nodes[0] = 'ab'.repeat(32)))).toMatchObject({ state: 'failed' })
     expect(await altered(({ checkpoint }) => (checkpoint.root = 'ab'.repeat(32)))).toMatchObject({
       state: 'failed',
       problem: 'body',
