@@ -224,27 +224,14 @@ VerifyReport verify_log(db::Database& database, const std::string& origin,
   VerifyReport report;
   MerkleTree tree;
   constexpr int64_t kChunk = 20'000;
-  // The recorded roots are compared every kWindow leaves; when one differs, the leaves of
-  // that window are looked at one by one to name the first that departs.
-  constexpr size_t kWindow = 1024;
-  struct Recorded {
-    uint64_t leaf;
-    std::string event_id, root;
-  };
-  std::vector<Recorded> window;
-  auto check_window = [&]() {
-    if (window.empty() || hex(tree.root()) == window.back().root) {
-      window.clear();
-      return true;
-    }
-    for (const auto& recorded : window)
-      if (hex(tree.root(recorded.leaf + 1)) != recorded.root) {
-        report.problem = "the log departs from its history at leaf " + std::to_string(recorded.leaf) + " (event " +
-                         recorded.event_id + "): an event was reordered, replaced or inserted there";
-        break;
-      }
-    return false;
-  };
+  // The roots recorded with the events are compared with the recomputed tree every kWindow
+  // leaves (and where the log ends or the check stops); when one differs, the leaves of that
+  // window are looked at one by one to name the first that departs. Only the roots at the
+  // windows' ends are read with the events, and the eventIDs only for what is reported.
+  constexpr int64_t kWindow = 1024;
+  // What stopped the pass through the log: the leaf at which it did, and why.
+  enum class Stop { kNone, kDeparted, kMissing, kAltered } stop = Stop::kNone;
+  uint64_t stop_leaf = 0, stored_leaf = 0, window_start = 0;
   std::optional<db::Row> checkpoint;
   database.with_session([&](db::Session& session) {
     checkpoint = session.query_one(std::string(kCheckpointColumns) + " ORDER BY tree_size DESC, id DESC LIMIT 1");
@@ -254,16 +241,17 @@ VerifyReport verify_log(db::Database& database, const std::string& origin,
     // time: the reading one).
     auto read_from = [&](int64_t leaf) {
       return session.query(
-          "SELECT leaf, event_id, hash, root, json FROM trace_events WHERE leaf >= :a ORDER BY leaf LIMIT " +
-              std::to_string(kChunk),
+          "SELECT leaf, hash, json, CASE WHEN leaf % " + std::to_string(kWindow) + " = " + std::to_string(kWindow - 1) +
+              " THEN root ELSE '' END FROM trace_events WHERE leaf >= :a ORDER BY leaf LIMIT " + std::to_string(kChunk),
           {leaf});
     };
     std::vector<db::Row> rows = read_from(0);
     while (!rows.empty()) {
       auto next = std::async(std::launch::async, read_from, rows.back().integer(0) + 1);
-      // Each event's hash recomputed from its stored content, on both cores: half the rows
-      // on another thread.
-      std::vector<std::string> hashes(rows.size());
+      // Each event's hash recomputed from its stored content and compared with the recorded
+      // one, and its leaf hash made, on both cores: half the rows on another thread.
+      std::vector<char> altered(rows.size());
+      std::vector<Hash> leaves(rows.size());
       auto rehash = [&](size_t begin, size_t end) {
         // Each event parsed into one buffer used again and again: allocating and freeing its
         // many small values was the better part of the time.
@@ -271,37 +259,64 @@ VerifyReport verify_log(db::Database& database, const std::string& origin,
         for (size_t index = begin; index < end; ++index) {
           boost::json::monotonic_resource arena(buffer.data(), buffer.size());
           boost::system::error_code error;
-          auto json = boost::json::parse(rows[index].text_view(4), error, &arena);
-          if (!error && json.is_object()) hashes[index] = event_hash(json.as_object());
+          auto json = boost::json::parse(rows[index].text_view(2), error, &arena);
+          altered[index] = error || !json.is_object() || event_hash(json.as_object()) != rows[index].text_view(1);
+          leaves[index] = leaf_of(rows[index].text_view(1));
         }
       };
       auto half = std::async(std::launch::async, rehash, rows.size() / 2, rows.size());
       rehash(0, rows.size() / 2);
       half.get();
       for (size_t index = 0; index < rows.size(); ++index) {
-        const auto& row = rows[index];
         const uint64_t leaf = tree.size();
-        if (static_cast<uint64_t>(row.integer(0)) != leaf) {
-          if (check_window())
-            report.problem = "leaf " + std::to_string(leaf) + " is missing (the next stored is leaf " +
-                             std::to_string(row.integer(0)) + ", event " + row.text(1) + ")";
+        if (static_cast<uint64_t>(rows[index].integer(0)) != leaf) {
+          stop = Stop::kMissing, stop_leaf = leaf, stored_leaf = static_cast<uint64_t>(rows[index].integer(0));
           return;
         }
-        if (hashes[index] != row.text_view(2)) {
-          if (check_window())
-            report.problem = "event " + row.text(1) + " (leaf " + std::to_string(leaf) +
-                             ") was altered: its content does not hash to its recorded hash";
+        if (altered[index]) {
+          stop = Stop::kAltered, stop_leaf = leaf;
           return;
         }
-        tree.append(leaf_of(row.text_view(2)));
-        window.push_back({leaf, row.text(1), row.text(3)});
-        if (window.size() == kWindow && !check_window()) return;
+        tree.append(leaves[index]);
         ++report.events;
+        if ((leaf + 1) % kWindow == 0) {
+          if (hex(tree.root()) != rows[index].text_view(3)) {
+            stop = Stop::kDeparted, stop_leaf = leaf;
+            return;
+          }
+          window_start = leaf + 1;
+        }
       }
       if (progress) progress(report.events);
       rows = next.get();
     }
-    check_window();
+  });
+  // Where the check stopped, or at the end of the log, the window so far is compared too: a
+  // reordering there shows before an event that is missing or altered after it.
+  database.with_session([&](db::Session& session) {
+    const uint64_t window_end = stop == Stop::kDeparted ? stop_leaf + 1 : tree.size();
+    if (window_end > window_start) {
+      for (const auto& row :
+           session.query("SELECT leaf, event_id, root FROM trace_events WHERE leaf >= :a AND leaf < :b ORDER BY leaf",
+                         {static_cast<int64_t>(window_start), static_cast<int64_t>(window_end)})) {
+        const uint64_t leaf = static_cast<uint64_t>(row.integer(0));
+        if (hex(tree.root(leaf + 1)) != row.text_view(2)) {
+          report.problem = "the log departs from its history at leaf " + std::to_string(leaf) + " (event " +
+                           row.text(1) + "): an event was reordered, replaced or inserted there";
+          return;
+        }
+      }
+    }
+    auto event_at = [&](uint64_t leaf) {
+      auto row = session.query_one("SELECT event_id FROM trace_events WHERE leaf = :l", {static_cast<int64_t>(leaf)});
+      return row ? row->text(0) : std::string();
+    };
+    if (stop == Stop::kMissing)
+      report.problem = "leaf " + std::to_string(stop_leaf) + " is missing (the next stored is leaf " +
+                       std::to_string(stored_leaf) + ", event " + event_at(stored_leaf) + ")";
+    else if (stop == Stop::kAltered)
+      report.problem = "event " + event_at(stop_leaf) + " (leaf " + std::to_string(stop_leaf) +
+                       ") was altered: its content does not hash to its recorded hash";
   });
   if (!report.problem.empty() || !checkpoint) return report;
   const uint64_t size = static_cast<uint64_t>(checkpoint->integer(1));

@@ -153,5 +153,82 @@ TEST(TraceStoreMigration, EventsRecordedBeforeAreFoundByTheirEventIdAfterIt) {
   std::filesystem::remove(path);
 }
 
+// `longnan trace verify` over a log longer than the stretch of leaves (1,024) whose last
+// recorded root it compares: it names the first event out of place inside a stretch, an
+// event missing, and an event altered.
+TEST(VerifyLogTest, NamesTheFirstReorderedMissingOrAlteredEventInALongLog) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("longnan-trace-verify-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  auto database = db::Database::open("sqlite:" + path.string(), 2);
+  database->migrate({{16, fill_event_keys}});
+  constexpr int kEvents = 2'100;
+  for (int first = 0; first < kEvents; first += 100) {
+    std::string list;
+    for (int n = first; n < first + 100; ++n)
+      list += std::string(list.empty() ? "" : ",") +
+              R"({"type":"ObjectEvent","eventTime":"2026-09-01T08:00:00+08:00","eventTimeZoneOffset":"+08:00",)"
+              R"("action":"OBSERVE","epcList":["https://id.gs1.org/01/06901234567892/21/V)" +
+              std::to_string(n) + R"("]})";
+    auto stored = store(*database, events_of(list));
+    ASSERT_TRUE(stored) << stored.error().message;
+  }
+  const std::string origin = "localhost/trace";
+  auto verify = [&] { return verify_log(*database, origin).problem; };
+  auto change = [&](const std::string& sql) {
+    auto status = database->transaction([&](db::Session& session) -> core::Status {
+      session.exec(sql);
+      return {};
+    });
+    ASSERT_TRUE(status.ok());
+  };
+  auto event_at = [&](int leaf) {
+    std::string id;
+    database->with_session([&](db::Session& session) {
+      id = session.query_one("SELECT event_id FROM trace_events WHERE leaf = :l", {int64_t{leaf}})->text(0);
+    });
+    return id;
+  };
+  EXPECT_EQ(verify_log(*database, origin).events, static_cast<uint64_t>(kEvents));
+  EXPECT_EQ(verify(), "");
+
+  // Two events swapped inside the first stretch (each row keeps its leaf and the root
+  // recorded for it): each still hashes to its recorded hash, but the tree departs from
+  // the recorded roots at the first of them.
+  const std::string id500 = event_at(500), id501 = event_at(501);
+  auto swap = [&](int a, int b) {
+    auto status = database->transaction([&](db::Session& session) -> core::Status {
+      auto rows = session.query("SELECT leaf, event_id, id_key, hash, json FROM trace_events WHERE leaf IN (:a, :b)",
+                                {int64_t{a}, int64_t{b}});
+      for (size_t i = 0; i < 2; ++i) {
+        const auto& other = rows[1 - i];
+        session.exec("UPDATE trace_events SET event_id = :e, id_key = :k, hash = :h, json = :j WHERE leaf = :l",
+                     {other.text(1), other.integer(2), other.text(3), other.text(4), rows[i].integer(0)});
+      }
+      return {};
+    });
+    ASSERT_TRUE(status.ok());
+  };
+  swap(500, 501);
+  EXPECT_NE(verify().find("departs from its history at leaf 500 (event " + id501 + ")"), std::string::npos) << verify();
+  swap(500, 501);
+  EXPECT_EQ(verify(), "");
+
+  // An event's content altered (its recorded hash left alone), in the third stretch.
+  const std::string id2050 = event_at(2050);
+  change("UPDATE trace_events SET json = replace(json, 'V2050', 'V9999') WHERE leaf = 2050");
+  EXPECT_EQ(verify(), "event " + id2050 + " (leaf 2050) was altered: its content does not hash to its recorded hash");
+  change("UPDATE trace_events SET json = replace(json, 'V9999', 'V2050') WHERE leaf = 2050");
+  EXPECT_EQ(verify(), "");
+
+  // An event deleted in the second stretch.
+  const std::string id1501 = event_at(1501);
+  change("DELETE FROM trace_event_epcs WHERE seq = (SELECT seq FROM trace_events WHERE leaf = 1500)");
+  change("DELETE FROM trace_events WHERE leaf = 1500");
+  EXPECT_EQ(verify(), "leaf 1500 is missing (the next stored is leaf 1501, event " + id1501 + ")");
+  database.reset();
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace longnan::trace
