@@ -5,6 +5,8 @@
 // under `valgrind --tool=callgrind` for instruction counts.
 //
 // usage: trace_store_bench [EVENTS=200000] [DOCUMENTS_PER_COMMIT=4] [DIRECTORY=/tmp]
+//        trace_store_bench EVENTS DOCUMENTS_PER_COMMIT sqlite:FILE   (adds to that database and
+//        keeps it: how a large log is made quickly for the server's benchmarks to start from)
 #include <unistd.h>
 
 #include <chrono>
@@ -57,20 +59,29 @@ int main(int argc, char** argv) {
   using namespace longnan;
   const int64_t events = argc > 1 ? std::stoll(argv[1]) : 200'000;
   const int64_t per_commit = argc > 2 ? std::stoll(argv[2]) : 4;
+  const std::string target = argc > 3 ? argv[3] : "/tmp";
+  const bool keep = target.starts_with("sqlite:");
   const std::filesystem::path directory =
-      std::filesystem::path(argc > 3 ? argv[3] : "/tmp") / ("trace-store-bench-" + std::to_string(getpid()));
-  std::filesystem::create_directories(directory);
-  auto database = db::Database::open("sqlite:" + (directory / "trace.db").string(), 2);
+      keep ? std::filesystem::path()
+           : std::filesystem::path(target) / ("trace-store-bench-" + std::to_string(getpid()));
+  if (!keep) std::filesystem::create_directories(directory);
+  auto database = db::Database::open(keep ? target : "sqlite:" + (directory / "trace.db").string(), 2);
   database->migrate({{16, trace::fill_event_keys}});
 
   double validate_seconds = 0, store_seconds = 0, reported_seconds = 0;
   int64_t reported_events = 0;
+  // A database kept from before gets documents it has not seen (an event sent again is
+  // recorded once).
+  int64_t skipped = 0;
+  if (keep)
+    database->with_session(
+        [&](db::Session& session) { skipped = session.scalar("SELECT COUNT(*) FROM trace_events") / 100 + 1; });
   const int64_t documents = (events + 99) / 100;
   for (int64_t first = 0; first < documents; first += per_commit) {
     std::vector<std::vector<trace::Event>> parsed;
     auto start = std::chrono::steady_clock::now();
     for (int64_t batch = first; batch < std::min(documents, first + per_commit); ++batch) {
-      auto result = trace::parse_document(document_of(batch));
+      auto result = trace::parse_document(document_of(skipped + batch));
       if (result.error) {
         std::fprintf(stderr, "document %lld: %s\n", static_cast<long long>(batch), result.error->message.c_str());
         return 1;
@@ -107,7 +118,7 @@ int main(int argc, char** argv) {
     }
   }
   database.reset();
-  std::filesystem::remove_all(directory);
+  if (!keep) std::filesystem::remove_all(directory);
   std::printf(
       "%lld events, %lld documents of 100 per commit: validation %.1f µs/event, store %.1f µs/event (%.0f events/s)\n",
       static_cast<long long>(events), static_cast<long long>(per_commit), validate_seconds * 1e6 / events,
