@@ -8,10 +8,15 @@ namespace {
 constexpr int64_t kShanghaiOffsetMs = 8 * 3600 * 1000;
 }
 
+int64_t shanghai_day(int64_t epoch_ms) {
+  constexpr int64_t kDayMs = 86'400'000;
+  const int64_t local = epoch_ms + kShanghaiOffsetMs;
+  return local / kDayMs - (local % kDayMs < 0);  // rounded down, before 1970 too
+}
+
 std::string shanghai_date(int64_t epoch_ms) {
   using namespace std::chrono;
-  auto days = floor<std::chrono::days>(sys_time<milliseconds>(milliseconds(epoch_ms + kShanghaiOffsetMs)));
-  year_month_day date{days};
+  year_month_day date{sys_days(std::chrono::days(shanghai_day(epoch_ms)))};
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));

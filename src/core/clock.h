@@ -26,6 +26,9 @@ class SystemClock final : public Clock {
 
 // "2026-11-29" for an epoch-ms instant in Asia/Shanghai (UTC+8, no daylight saving).
 std::string shanghai_date(int64_t epoch_ms);
+// The day number (days since 1970-01-01) in Asia/Shanghai: the same for two times on the
+// same Shanghai date, and cheaper to compare than their dates.
+int64_t shanghai_day(int64_t epoch_ms);
 // Parses "YYYY-MM-DD" as midnight Asia/Shanghai; false when malformed or not a date.
 bool parse_date(std::string_view text, int64_t& epoch_ms);
 

@@ -47,6 +47,13 @@ TEST(Clock, ShanghaiDatesAndParsing) {
   ASSERT_TRUE(parse_date("2026-11-29", epoch));
   EXPECT_EQ(shanghai_date(epoch), "2026-11-29");
   EXPECT_EQ(shanghai_date(epoch - 1), "2026-11-28");
+  // Day numbers: the same through a Shanghai day, the next at its midnight; before 1970 too.
+  EXPECT_EQ(shanghai_day(epoch), shanghai_day(epoch + 86'399'999));
+  EXPECT_EQ(shanghai_day(epoch) + 1, shanghai_day(epoch + 86'400'000));
+  EXPECT_EQ(shanghai_day(epoch) - 1, shanghai_day(epoch - 1));
+  EXPECT_EQ(shanghai_day(-8 * 3600 * 1000), 0);
+  EXPECT_EQ(shanghai_day(-8 * 3600 * 1000 - 1), -1);
+  EXPECT_EQ(shanghai_date(-8 * 3600 * 1000 - 1), "1969-12-31");
   EXPECT_FALSE(parse_date("2026-02-30", epoch));
   EXPECT_FALSE(parse_date("2026-1-01", epoch));
 }
