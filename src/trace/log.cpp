@@ -79,6 +79,7 @@ void Trace::start_background() {
     std::unique_lock lock(stop_mutex_);
     while (!stopping_) {
       lock.unlock();
+      bool behind = false;
       try {
         flush_scans();
         assign_lots(database_, clock_.now_ms());
@@ -87,11 +88,15 @@ void Trace::start_background() {
           next_checkpoint =
               std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.checkpoint_interval_ms);
         }
+        // The tree the scan pages' proofs come from follows the checkpoints here, so that
+        // no scan waits while it is read: after a restart, a pass over the whole log (half
+        // a minute at 10 million events). A chunk a round until it has caught up.
+        behind = !follow_checkpoints();
       } catch (const std::exception& error) {
         spdlog::warn("trace background: {}", error.what());
       }
       lock.lock();
-      stop_wake_.wait_for(lock, kTick, [&] { return stopping_; });
+      if (!behind) stop_wake_.wait_for(lock, kTick, [&] { return stopping_; });
     }
   });
 }
@@ -135,15 +140,37 @@ std::optional<boost::json::object> Trace::latest_checkpoint_json(db::Session& se
       {"cosignature", row->text(7)}};
 }
 
-std::vector<std::vector<Hash>> Trace::inclusion_proofs(db::Session& session, const std::vector<uint64_t>& leaves,
-                                                       uint64_t size) {
-  std::lock_guard lock(tree_mutex_);
+namespace {
+constexpr uint64_t kTreeChunk = 25'000;  // leaves read at a time (tree_mutex_ held meanwhile)
+}  // namespace
+
+void Trace::grow_tree(db::Session& session, uint64_t size) {
   while (tree_.size() < size) {
-    auto rows = session.query("SELECT hash FROM trace_events WHERE leaf >= :a AND leaf < :b ORDER BY leaf",
-                              {static_cast<int64_t>(tree_.size()), static_cast<int64_t>(size)});
+    auto rows = session.query(
+        "SELECT hash FROM trace_events WHERE leaf >= :a AND leaf < :b ORDER BY leaf",
+        {static_cast<int64_t>(tree_.size()), static_cast<int64_t>(std::min(size, tree_.size() + kTreeChunk))});
     if (rows.empty()) break;
     for (const auto& row : rows) tree_.append(leaf_of(row.text_view(0)));
   }
+}
+
+bool Trace::follow_checkpoints() {
+  bool caught_up = false;
+  database_.with_session([&](db::Session& session) {
+    const auto size =
+        static_cast<uint64_t>(session.scalar("SELECT COALESCE(MAX(tree_size), 0) FROM trace_checkpoints"));
+    std::lock_guard lock(tree_mutex_);
+    const uint64_t before = tree_.size();
+    grow_tree(session, std::min(size, before + kTreeChunk));
+    caught_up = tree_.size() >= size || tree_.size() == before;  // or leaves are missing: `trace verify` says so
+  });
+  return caught_up;
+}
+
+std::vector<std::vector<Hash>> Trace::inclusion_proofs(db::Session& session, const std::vector<uint64_t>& leaves,
+                                                       uint64_t size) {
+  std::lock_guard lock(tree_mutex_);
+  grow_tree(session, size);
   std::vector<std::vector<Hash>> proofs;
   for (uint64_t leaf : leaves)
     proofs.push_back(leaf < size && size <= tree_.size() ? tree_.inclusion_proof(leaf, size) : std::vector<Hash>{});

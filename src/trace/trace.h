@@ -144,6 +144,11 @@ class Trace {
   // database first.
   std::vector<std::vector<Hash>> inclusion_proofs(db::Session& session, const std::vector<uint64_t>& leaves,
                                                   uint64_t size);
+  // Reads the log's leaves into tree_ until it has `size` (or the log ends), a chunk at a
+  // time. REQUIRES: tree_mutex_ held.
+  void grow_tree(db::Session& session, uint64_t size);
+  // Grows tree_ by a chunk towards the latest checkpoint; whether there is no more to read.
+  bool follow_checkpoints();
 
   db::Database& database_;
   const core::Clock& clock_;
