@@ -88,7 +88,11 @@ http::Response Trace::resolve(http::Request& request) {
                                  {"consumed_at", found->is_null(1) ? boost::json::value() : found->integer(1)}};
     }
     // The scan is counted; an item scanned after it was consumed, or implausibly often in a
-    // day, looks copied: the page warns and the county gets an alert.
+    // day, looks copied: the page warns and the county gets an alert. Staff looking at a lot
+    // from the console or their own lot page (?preview=1) are not buyers scanning its code:
+    // they see what a scan would, and are not counted.
+    const bool preview = request.query_param("preview") == "1" && request.principal &&
+                         request.principal->role != core::Role::kBuyer;
     const int64_t now = clock_.now_ms();
     const std::string today = core::shanghai_date(now);
     const int64_t day = core::shanghai_day(now);
@@ -99,16 +103,17 @@ http::Response Trace::resolve(http::Request& request) {
       for (const auto& pending : pending_scans_)
         recent += pending.lot_id == lot_id && pending.serial == serial && core::shanghai_day(pending.at) == day;
     }
+    const int64_t count = recent + (preview ? 0 : 1);
     std::optional<std::string> warning;
     if (!serial.empty() && consumed)
       warning = "scanned_after_consumed";
-    else if (!serial.empty() && recent + 1 > options_.scans_per_day_suspect)
+    else if (!serial.empty() && count > options_.scans_per_day_suspect)
       warning = "scanned_often";
-    {
+    if (!preview) {
       std::lock_guard lock(scans_mutex_);
       pending_scans_.push_back({lot_id, lot_platform, serial, coarse_place(request.remote_address), now, warning});
     }
-    scan = boost::json::object{{"count_today", recent + 1},
+    scan = boost::json::object{{"count_today", count},
                                {"warning", warning ? boost::json::value(*warning) : boost::json::value()}};
     std::string village_code = row->text(17);
     boost::json::value plot;

@@ -170,6 +170,21 @@ for (const backend of BACKENDS) {
       assert.equal((await as.storeKeeper.get(`/api/v1/lots/${lot.id}/labels.pdf?columns=99`)).status, 422);
     });
 
+    test('staff looking at a lot from the console are not counted as scans of its code', async () => {
+      const item = `/01/${gtin}/10/T-1/21/T-1.1`;
+      const json = { headers: { accept: 'application/json' } };
+      const count = async (who, path) => (await who.get(path, json)).json.scan.count_today;
+      const first = await count(as.buyer, item);
+      assert.equal(await count(as.storeKeeper, `${item}?preview=1`), first);
+      assert.equal(await count(as.countyAdmin, `${item}?preview=1`), first);
+      assert.equal(await count(as.storeKeeper, `${item}?preview=0`), first + 1);
+      // A buyer, or someone not signed in, is counted whatever they ask.
+      assert.equal(await count(as.buyer, `${item}?preview=1`), first + 2);
+      const anonymous = await fetch(`${server.url}${item}?preview=1`, json);
+      assert.equal((await anonymous.json()).scan.count_today, first + 3);
+      assert.equal(await count(as.buyer, item), first + 4);
+    });
+
     test('a code scanned too often, or after its item was consumed, warns and raises one alert', async () => {
       const item = `/01/${gtin}/10/T-1/21/T-1.3`;
       const scan = async () => (await as.buyer.get(item, { headers: { accept: 'application/json' } })).json.scan;

@@ -88,8 +88,9 @@ export const api = {
   // POSTs a file's bytes as the body (imports, pictures, evidence), typed `contentType`.
   upload: (path, data, contentType) => request('POST', path, { file: { data, contentType } }),
   // The data behind a printed code: GET /01/{gtin}/10/{lot}[/21/{serial}] on this origin,
-  // asked for as JSON (a browser asking for HTML gets the scan page).
-  resolve: (path) => request('GET', path, { url: path }),
+  // asked for as JSON (a browser asking for HTML gets the scan page). `preview`: staff
+  // looking at a lot, not counted as a scan of its code.
+  resolve: (path, { preview = false } = {}) => request('GET', path, { url: preview ? `${path}?preview=1` : path }),
 }
 
 // A file of the API (a lot's QR code) as a Blob, fetched with the session's cookie.

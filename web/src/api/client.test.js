@@ -148,6 +148,13 @@ describe('api.resolve', () => {
     expect(init.headers).toMatchObject({ Accept: 'application/json' })
   })
 
+  it('asks as a preview for the console, which is not counted as a scan', async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(200, { lot_number: 'CX-0915' }))
+    vi.stubGlobal('fetch', fetch)
+    await api.resolve('/01/06901234567892/10/CX-0915', { preview: true })
+    expect(fetch.mock.calls[0][0]).toBe('/01/06901234567892/10/CX-0915?preview=1')
+  })
+
   it('hands over a 404 for an unknown code', async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(answer(404, { error: { code: 'not_found', message: 'no' } })))
     const failure = await api.resolve('/01/06901234567892/10/NOPE').catch((error) => error)
