@@ -9,8 +9,13 @@
 
 #include "core/error.h"
 #include "db/db.h"
+#include "trace/merkle.h"
 
 namespace longnan::trace {
+
+// The log's leaf for a stored event: SHA-256(0x00 ‖ the 32 bytes its hash URI names,
+// "ni:///sha-256;<hex>?ver=CBV2.0").
+Hash leaf_of(std::string_view hash_uri);
 
 // An instant as RFC 3339 in Asia/Shanghai: 2026-11-30T09:00:00.000+08:00.
 std::string local_time_text(int64_t ms);

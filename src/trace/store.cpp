@@ -58,13 +58,6 @@ struct Frontier {
   }
 };
 
-// The 32 bytes a hash URI names: "ni:///sha-256;<hex>?ver=CBV2.0".
-Hash hash_bytes(const std::string& hash_uri) {
-  const auto start = hash_uri.find(';');
-  auto bytes = from_hex(std::string_view(hash_uri).substr(start + 1, 64));
-  return bytes ? *bytes : Hash{};
-}
-
 std::string_view role_name(EpcRole role, bool is_class) {
   switch (role) {
     case EpcRole::kEpc:
@@ -236,7 +229,7 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     }
     recorded[{event.event_id, event.error_declaration}] = event.hash;  // twice in one document
     const uint64_t leaf = frontier.size;
-    frontier.append(leaf_hash(std::string_view(reinterpret_cast<const char*>(hash_bytes(event.hash).data()), 32)));
+    frontier.append(leaf_of(event.hash));
     const int64_t seq = session.insert(
         "INSERT INTO trace_events (leaf, event_id, id_key, hash, root, type, event_time, record_time, action, "
         "biz_step, disposition, read_point, biz_location, error_declaration, platform_id, json) VALUES (:l, :e, :k, "
