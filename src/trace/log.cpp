@@ -220,9 +220,8 @@ http::Response Trace::proof(http::Request& request) {
   std::optional<boost::json::object> body;
   core::Status status;
   database_.with_session([&](db::Session& session) {
-    auto event = session.query_one(
-        "SELECT leaf, hash FROM trace_events WHERE id_key = :k AND event_id = :e ORDER BY leaf LIMIT 1",
-        {event_key(*id), std::string(*id)});
+    auto seq = find_event(session, std::string(*id));
+    auto event = seq ? session.query_one("SELECT leaf, hash FROM trace_events WHERE seq = :s", {*seq}) : std::nullopt;
     if (!event) {
       status = core::not_found("no such event");
       return;

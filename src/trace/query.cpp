@@ -208,8 +208,11 @@ http::Response Trace::events(http::Request& request) {
     } else if (name == "EQ_readPoint" || name == "EQ_bizLocation") {
       in_list(name == "EQ_readPoint" ? "e.read_point" : "e.biz_location", values);
     } else if (name == "EQ_eventID") {
-      where += " AND e.id_key IN (" + placeholders(values.size()) + ")";
-      for (const auto& value : values) params.emplace_back(event_key(value));
+      std::vector<int64_t> keys, seqs;
+      for (const auto& value : values) keys.push_back(event_key(value));
+      database_.with_session([&](db::Session& session) { seqs = event_seqs(session, keys); });
+      where += seqs.empty() ? " AND 1=0" : " AND e.seq IN (" + placeholders(seqs.size()) + ")";
+      params.insert(params.end(), seqs.begin(), seqs.end());
       in_list("e.event_id", values);
     } else if (name == "EXISTS_errorDeclaration") {
       where += " AND e.error_declaration = 1";
@@ -364,10 +367,8 @@ http::Response Trace::event(http::Request& request) {
   std::optional<std::string> json;
   database_.with_session([&](db::Session& session) {
     // The event as recorded (its correction, when declared in error, is found with EQ_eventID).
-    if (auto row =
-            session.query_one("SELECT json FROM trace_events WHERE id_key = :k AND event_id = :e ORDER BY leaf LIMIT 1",
-                              {event_key(id), id}))
-      json = row->text(0);
+    if (auto seq = find_event(session, id))
+      json = session.query_one("SELECT json FROM trace_events WHERE seq = :s", {*seq})->text(0);
   });
   if (!json) return http::error_response(request, core::not_found("no such event"));
   auto response = http::json_response(boost::json::parse(*json));

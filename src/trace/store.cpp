@@ -6,7 +6,6 @@
 #include <map>
 #include <sstream>
 
-#include "core/crypto.h"
 #include "trace/internal.h"
 #include "trace/merkle.h"
 #include "trace/trace.h"
@@ -133,22 +132,6 @@ std::optional<Named> named_by(const std::string& uri) {
 
 }  // namespace
 
-int64_t event_key(std::string_view event_id) {
-  const core::Sha256Digest digest = core::sha256({event_id});
-  uint64_t key = 0;
-  for (int i = 0; i < 8; ++i) key = key << 8 | digest[i];
-  return static_cast<int64_t>(key);
-}
-
-void fill_event_keys(db::Session& session) {
-  for (;;) {
-    auto rows = session.query("SELECT seq, event_id FROM trace_events WHERE id_key IS NULL LIMIT 1000");
-    if (rows.empty()) return;
-    for (const auto& row : rows)
-      session.exec("UPDATE trace_events SET id_key = :k WHERE seq = :s", {event_key(row.text(1)), row.integer(0)});
-  }
-}
-
 // RFC 3986 percent-encoding of a path segment (GS1 Digital Link values).
 std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -200,23 +183,24 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     if (row) found->second = row->integer(0);
     return found->second;
   };
-  // The events recorded already, found in one query: an eventID is recorded once, and once
+  // The events recorded already, found by their keys: an eventID is recorded once, and once
   // more with an errorDeclaration (its correction, which hashes as the original does). The
   // same event sent again changes nothing; other content under its id is a conflict.
   std::vector<int64_t> keys;
   keys.reserve(events.size());
   for (const auto& event : events) keys.push_back(event_key(event.event_id));
   std::map<std::pair<std::string, bool>, std::string> recorded;
-  for (size_t from = 0; from < events.size(); from += 100) {
+  const std::vector<int64_t> seqs = event_seqs(session, keys);
+  for (size_t from = 0; from < seqs.size(); from += 100) {
     std::string list;
     std::vector<db::Value> params;
-    for (size_t index = from; index < std::min(events.size(), from + 100); ++index) {
+    for (size_t index = from; index < std::min(seqs.size(), from + 100); ++index) {
       list += list.empty() ? ":p" + std::to_string(index) : ", :p" + std::to_string(index);
-      params.emplace_back(keys[index]);
+      params.emplace_back(seqs[index]);
     }
     // Keys of other eventIDs may come back too (64 bits collide, rarely): the ids decide.
     for (const auto& row : session.query(
-             "SELECT event_id, error_declaration, hash FROM trace_events WHERE id_key IN (" + list + ")", params))
+             "SELECT event_id, error_declaration, hash FROM trace_events WHERE seq IN (" + list + ")", params))
       recorded[{row.text(0), row.integer(1) != 0}] = row.text(2);
   }
   for (size_t index = 0; index < events.size(); ++index) {
@@ -264,6 +248,7 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
   }
   session.exec("UPDATE trace_log_state SET size = :s, frontier = :f WHERE id = 1",
                {static_cast<int64_t>(frontier.size), frontier.text()});
+  merge_event_keys(session);
   return ids;
 }
 

@@ -44,10 +44,24 @@ std::string log_origin(const std::string& public_base);
 // The 64-bit key events are looked up by instead of their eventID (an index of long random
 // URIs is several times larger, and each capture rewrote a page of it per event): the first
 // eight bytes of the SHA-256 of the eventID, big-endian. Lookups compare the eventID too.
+// How the keys are kept: src/trace/keys.cpp.
 int64_t event_key(std::string_view event_id);
 
 // Fills event_key for the events recorded before trace_events had the column (migration 16).
 void fill_event_keys(db::Session& session);
+
+// The seqs of the events recorded under these keys, ascending: candidates, whose eventIDs the
+// caller compares (two eventIDs may share a key).
+std::vector<int64_t> event_seqs(db::Session& session, const std::vector<int64_t>& keys);
+
+// The event recorded under this eventID (its first record, not a correction of it).
+std::optional<int64_t> find_event(db::Session& session, const std::string& event_id);
+
+// How many events' keys SQLite gathers before it merges them into its sorted keys.
+inline constexpr int64_t kKeysPerMerge = 1 << 18;
+// SQLite: merges the keys of the events recorded since the last merge into the sorted keys
+// when there are at least `at_least` of them; whether it did. Nothing to do on PostgreSQL.
+bool merge_event_keys(db::Session& session, int64_t at_least = kKeysPerMerge);
 
 // Stores validated events in the caller's transaction: each gets the next leaf of the log
 // (and the log's root after it), its identifiers, transactions and sensor readings indexed

@@ -1,6 +1,7 @@
 // The trace store on both databases (PostgreSQL from LONGNAN_TEST_PG_URL, as for the
-// storage tests): events found by their eventID's key, identifiers an event names twice,
-// and migration 16 applied under events recorded before it.
+// storage tests): events found by their eventID's key, before and after SQLite merges the
+// keys, identifiers an event names twice, and migration 16 applied under events recorded
+// before it.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -88,9 +89,9 @@ TEST_P(TraceStoreTest, AClassNamedTwiceIsIndexedOnceAndACaptureSentAgainChangesN
   auto first = store(*database_, events_of(two_events(id, place_)));
   ASSERT_TRUE(first) << first.error().message;
   ASSERT_EQ(first->size(), 2u);
-  const std::string seq_of_first = "(SELECT seq FROM trace_events WHERE id_key = :k AND event_id = :e)";
-  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_event_epcs WHERE seq = " + seq_of_first, {event_key(id), id}), 1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_event_transactions WHERE seq = " + seq_of_first, {event_key(id), id}), 1);
+  const std::string seq_of_first = "(SELECT seq FROM trace_events WHERE event_id = :e)";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_event_epcs WHERE seq = " + seq_of_first, {id}), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_event_transactions WHERE seq = " + seq_of_first, {id}), 1);
 
   const int64_t events = count("SELECT COUNT(*) FROM trace_events", {});
   auto again = store(*database_, events_of(two_events(id, place_)));
@@ -103,6 +104,80 @@ TEST_P(TraceStoreTest, AClassNamedTwiceIsIndexedOnceAndACaptureSentAgainChangesN
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, core::ErrorCode::kConflict);
   EXPECT_EQ(count("SELECT COUNT(*) FROM trace_events", {}), events);
+}
+
+// One event with the eventID `id`, at `place`.
+std::string one_event(const std::string& id, const std::string& place) {
+  return R"({"type":"ObjectEvent","eventID":")" + id +
+         R"(","eventTime":"2026-09-01T08:00:00+08:00","eventTimeZoneOffset":"+08:00","action":"OBSERVE",)"
+         R"("epcList":["https://id.gs1.org/01/06901234567892/21/K1"],"readPoint":{"id":")" +
+         place + R"("}})";
+}
+
+// Events are found by eventID whether SQLite has merged their keys into its sorted keys or
+// they are among those recorded since (mirrored by each connection that looks): by the
+// writer, which skips what was captured already, by readers, and by a connection that
+// starts afresh. A capture rolled back leaves nothing behind in the writer's mirror.
+TEST_P(TraceStoreTest, EventsAreFoundByEventIdBeforeAndAfterTheirKeysAreMerged) {
+  const std::string merged = place_ + ":merged", recent = place_ + ":recent";
+  ASSERT_TRUE(store(*database_, events_of(one_event(merged, place_))));
+  bool did_merge = false;
+  database_->write([&](db::Session& session) { did_merge = merge_event_keys(session, 1); });
+  EXPECT_EQ(did_merge, GetParam() == "sqlite");
+  database_->write([&](db::Session& session) { EXPECT_FALSE(merge_event_keys(session, 1)); });  // none since
+  ASSERT_TRUE(store(*database_, events_of(one_event(recent, place_))));
+
+  auto seq_of = [](db::Database& database, const std::string& id) {
+    std::optional<int64_t> seq;
+    database.with_session([&](db::Session& session) { seq = find_event(session, id); });
+    return seq;
+  };
+  const auto merged_seq = seq_of(*database_, merged), recent_seq = seq_of(*database_, recent);
+  ASSERT_TRUE(merged_seq && recent_seq);
+  EXPECT_LT(*merged_seq, *recent_seq);
+  EXPECT_FALSE(seq_of(*database_, place_ + ":never"));
+  {
+    auto fresh = db::Database::open(path_.empty() ? std::getenv("LONGNAN_TEST_PG_URL") : "sqlite:" + path_.string(), 1);
+    EXPECT_EQ(seq_of(*fresh, merged), merged_seq);
+    EXPECT_EQ(seq_of(*fresh, recent), recent_seq);
+  }
+
+  const int64_t events = count("SELECT COUNT(*) FROM trace_events", {});
+  for (const auto& id : {merged, recent}) {
+    auto again = store(*database_, events_of(one_event(id, place_)));
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM trace_events", {}), events) << id;
+    auto other = store(*database_, events_of(one_event(id, place_ + ":elsewhere")));
+    ASSERT_FALSE(other) << id;
+    EXPECT_EQ(other.error().code, core::ErrorCode::kConflict);
+  }
+
+  // Two captures in one transaction, the second mirroring the first's keys, then rolled back.
+  const std::string undone = place_ + ":undone";
+  auto status = database_->transaction([&](db::Session& session) -> core::Status {
+    auto first = events_of(one_event(undone, place_));
+    EXPECT_TRUE(store_events(session, first, std::nullopt, kNow));
+    auto second = events_of(one_event(place_ + ":undone-too", place_));
+    EXPECT_TRUE(store_events(session, second, std::nullopt, kNow));
+    return core::conflict("changed my mind");
+  });
+  EXPECT_FALSE(status);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_events", {}), events);
+  ASSERT_TRUE(store(*database_, events_of(one_event(undone, place_))));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_events", {}), events + 1);
+  EXPECT_TRUE(seq_of(*database_, undone));
+  // Recorded where the undone one was (SQLite gives it the same seq): and found there.
+  ASSERT_TRUE(store(*database_, events_of(one_event(undone, place_))));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM trace_events", {}), events + 1);
+
+  if (GetParam() == "sqlite") {
+    database_->write([&](db::Session& session) { EXPECT_TRUE(merge_event_keys(session, 1)); });
+    EXPECT_EQ(count("SELECT COUNT(*) FROM trace_event_keys", {}), events + 1);
+    EXPECT_EQ(seq_of(*database_, recent), recent_seq);
+    auto again = store(*database_, events_of(one_event(undone, place_)));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM trace_events", {}), events + 1);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TraceStoreTest, ::testing::Values("sqlite", "postgresql"),
