@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "document %lld: %s\n", static_cast<long long>(batch), result.error->message.c_str());
         return 1;
       }
+      trace::prepare_events(result.events);
       parsed.push_back(std::move(result.events));
     }
     validate_seconds += seconds_since(start);

@@ -93,6 +93,7 @@ http::Response Trace::capture(http::Request& request) {
   if (parsed.error) return refused(request, *parsed.error, options_.limits);
   if (parsed.events.empty())
     return refused(request, {-1, "epcisBody.eventList", "the document holds no events", false}, options_.limits);
+  prepare_events(parsed.events);
   const int64_t now = clock_.now_ms();
   std::vector<std::string> ids;
   auto status = database_.transaction([&](db::Session& session) -> core::Status {

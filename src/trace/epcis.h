@@ -6,6 +6,7 @@
 // Thread-safety: plain functions over values.
 #pragma once
 
+#include <array>
 #include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
@@ -95,6 +96,15 @@ struct Event {
   // event's own), to be declared again in the @context of a query document that returns it.
   Namespaces namespaces;
   boost::json::object json;  // the event as captured, "eventID" set to event_id
+  // What storing the event needs that does not depend on what is stored already, worked
+  // out by trace::prepare_events before the transaction: SQLite's one writer thread is
+  // the bottleneck of captures, and these are done on the request's thread instead.
+  struct Prepared {
+    int64_t key = 0;                     // trace::event_key(event_id)
+    std::array<unsigned char, 32> leaf;  // its leaf hash in the log
+    std::string text;                    // json, serialized
+  };
+  std::optional<Prepared> prepared;
 };
 
 struct CaptureResult {

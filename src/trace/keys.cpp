@@ -6,14 +6,17 @@
 //  - the events recorded since have their keys only in their own rows. Each connection that
 //    looks events up mirrors those keys in a temporary table of its own, in memory, brought
 //    up to date (a few new rows) before each lookup.
-// When kKeysPerMerge events have gathered, the capture that sees it moves their keys into
-// trace_event_keys in one sorted batch. An index written at a random place per event had a
-// page rewritten per event; a batch of 262,144 keys into the ten million of a large log
-// rewrites about a third of a page per key, in one write.
+// When enough have gathered (an eighth as many as are merged, from 65,536 to 1,048,576),
+// the capture that sees it moves their keys into trace_event_keys in one sorted batch. An
+// index written at a random place per event had a page rewritten per event; a million keys
+// merged into the ten million of a large log rewrite about a tenth of a page per key.
 //
 // The mirror is a TEMP table on purpose: it belongs to its connection's transactions, so a
 // capture rolled back takes its keys out of the writer's mirror with it.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
 
 #include "core/crypto.h"
 #include "trace/trace.h"
@@ -32,7 +35,10 @@ std::string placeholders(size_t from, size_t count) {
 void mirror_recent_keys(db::Session& session) {
   session.exec("CREATE TEMP TABLE IF NOT EXISTS trace_recent_keys (seq INTEGER PRIMARY KEY, id_key INTEGER NOT NULL)");
   session.exec("CREATE INDEX IF NOT EXISTS temp.trace_recent_keys_key ON trace_recent_keys (id_key)");
-  session.exec("DELETE FROM temp.trace_recent_keys WHERE seq <= (SELECT keys_merged FROM main.trace_log_state)");
+  // A merge takes every key recorded by then: a mirror that has any of them merged is
+  // wholly merged, and emptied at once (not row by row through its index).
+  if (session.scalar("SELECT (SELECT MIN(seq) FROM temp.trace_recent_keys) <= keys_merged FROM main.trace_log_state"))
+    session.exec("DELETE FROM temp.trace_recent_keys");
   session.exec(
       "INSERT INTO temp.trace_recent_keys (seq, id_key) SELECT seq, id_key FROM main.trace_events WHERE seq > "
       "(SELECT MAX(keys_merged, (SELECT COALESCE(MAX(seq), 0) FROM temp.trace_recent_keys)) FROM "
@@ -89,18 +95,25 @@ std::optional<int64_t> find_event(db::Session& session, const std::string& event
   return row->integer(0);
 }
 
-bool merge_event_keys(db::Session& session, int64_t at_least) {
+bool merge_event_keys(db::Session& session, std::optional<int64_t> at_least) {
   if (session.dialect() != db::Dialect::kSqlite) return false;
-  auto state = session.query_one(
-      "SELECT keys_merged, (SELECT COALESCE(MAX(seq), 0) FROM trace_events) FROM trace_log_state WHERE id = 1");
-  const int64_t merged = state->integer(0), last = state->integer(1);
-  if (last <= merged || last - merged < at_least) return false;
+  const int64_t merged = session.scalar("SELECT keys_merged FROM trace_log_state WHERE id = 1");
+  const int64_t last = session.scalar("SELECT COALESCE(MAX(seq), 0) FROM trace_events");
+  // A merge rewrites much of trace_event_keys, however few keys it brings: it waits for more
+  // as that grows.
+  if (!at_least) at_least = std::clamp<int64_t>(merged / 8, 1 << 16, 1 << 20);
+  if (last <= merged || last - merged < *at_least) return false;
+  const auto start = std::chrono::steady_clock::now();
+  // From the mirror, already in key order: no sort, and not the events' wide rows again.
+  mirror_recent_keys(session);
   // OR IGNORE: a key already there (an event's row replaced by hand) is no reason to stop.
   session.exec(
-      "INSERT OR IGNORE INTO trace_event_keys (id_key, seq) SELECT id_key, seq FROM trace_events "
-      "WHERE seq > :m AND seq <= :l ORDER BY id_key, seq",
-      {merged, last});
+      "INSERT OR IGNORE INTO trace_event_keys (id_key, seq) SELECT id_key, seq FROM temp.trace_recent_keys "
+      "ORDER BY id_key, seq");
+  session.exec("DELETE FROM temp.trace_recent_keys");
   session.exec("UPDATE trace_log_state SET keys_merged = :l WHERE id = 1", {last});
+  spdlog::info("trace: merged the keys of {} events into those of {} in {} ms", last - merged, merged,
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
   return true;
 }
 

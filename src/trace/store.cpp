@@ -155,6 +155,13 @@ std::string item_uri(const std::string& gtin, const std::string& serial) {
   return "https://id.gs1.org/01/" + gtin + "/21/" + percent_encode(serial);
 }
 
+void prepare_events(std::vector<Event>& events) {
+  for (auto& event : events)
+    if (!event.prepared)
+      event.prepared =
+          Event::Prepared{event_key(event.event_id), leaf_of(event.hash), boost::json::serialize(event.json)};
+}
+
 core::Result<std::vector<std::string>> store_events(db::Session& session, std::vector<Event>& events,
                                                     std::optional<int64_t> platform_id, int64_t now_ms) {
   // One capture at a time: the state row is the lock (SQLite: its one writer already is).
@@ -186,9 +193,10 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
   // The events recorded already, found by their keys: an eventID is recorded once, and once
   // more with an errorDeclaration (its correction, which hashes as the original does). The
   // same event sent again changes nothing; other content under its id is a conflict.
+  prepare_events(events);
   std::vector<int64_t> keys;
   keys.reserve(events.size());
-  for (const auto& event : events) keys.push_back(event_key(event.event_id));
+  for (const auto& event : events) keys.push_back(event.prepared->key);
   std::map<std::pair<std::string, bool>, std::string> recorded;
   const std::vector<int64_t> seqs = event_seqs(session, keys);
   for (size_t from = 0; from < seqs.size(); from += 100) {
@@ -213,7 +221,7 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
     }
     recorded[{event.event_id, event.error_declaration}] = event.hash;  // twice in one document
     const uint64_t leaf = frontier.size;
-    frontier.append(leaf_of(event.hash));
+    frontier.append(event.prepared->leaf);
     const int64_t seq = session.insert(
         "INSERT INTO trace_events (leaf, event_id, id_key, hash, root, type, event_time, record_time, action, "
         "biz_step, disposition, read_point, biz_location, error_declaration, platform_id, json) VALUES (:l, :e, :k, "
@@ -221,7 +229,7 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
         {static_cast<int64_t>(leaf), event.event_id, keys[index], event.hash, hex(frontier.root()), event.type,
          event.event_time_ms, now_ms, event.action, event.biz_step, event.disposition, event.read_point,
          event.biz_location, int64_t{event.error_declaration}, platform_id ? db::Value(*platform_id) : db::Value(),
-         boost::json::serialize(event.json)});
+         event.prepared->text});
     std::vector<int64_t> event_lots;
     auto index_value = [&](std::string_view role, const std::string& value) {
       // An event may name the same identifier twice: it is found once.

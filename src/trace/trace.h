@@ -57,11 +57,14 @@ std::vector<int64_t> event_seqs(db::Session& session, const std::vector<int64_t>
 // The event recorded under this eventID (its first record, not a correction of it).
 std::optional<int64_t> find_event(db::Session& session, const std::string& event_id);
 
-// How many events' keys SQLite gathers before it merges them into its sorted keys.
-inline constexpr int64_t kKeysPerMerge = 1 << 18;
 // SQLite: merges the keys of the events recorded since the last merge into the sorted keys
-// when there are at least `at_least` of them; whether it did. Nothing to do on PostgreSQL.
-bool merge_event_keys(db::Session& session, int64_t at_least = kKeysPerMerge);
+// when there are at least `at_least` of them (by default: as many as keys.cpp says are
+// worth a merge); whether it did. Nothing to do on PostgreSQL.
+bool merge_event_keys(db::Session& session, std::optional<int64_t> at_least = std::nullopt);
+
+// Fills each event's `prepared` (its key, leaf hash and JSON text). store_events does it
+// for those that have none; callers with many events do it before their transaction.
+void prepare_events(std::vector<Event>& events);
 
 // Stores validated events in the caller's transaction: each gets the next leaf of the log
 // (and the log's root after it), its identifiers, transactions and sensor readings indexed
