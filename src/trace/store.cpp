@@ -117,9 +117,14 @@ std::optional<Named> named_by(const std::string& uri) {
   }
   const auto at = uri.find("/01/");
   if (at == std::string::npos || !(uri.starts_with("https://") || uri.starts_with("http://"))) return std::nullopt;
-  std::stringstream path(uri.substr(at + 1));
-  std::vector<std::string> parts;
-  for (std::string part; std::getline(path, part, '/');) parts.push_back(part);
+  // Its path as (AI, value) pairs: /01/<gtin>/10/<lot>, /01/<gtin>/21/<serial>, …
+  std::vector<std::string_view> parts;
+  for (std::string_view path = std::string_view(uri).substr(at + 1); !path.empty();) {
+    const auto slash = path.find('/');
+    parts.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
   for (size_t i = 0; i + 1 < parts.size(); i += 2) {
     const std::string value = percent_decode(parts[i + 1].substr(0, parts[i + 1].find('?')));
     if (parts[i] == "01") named.gtin = std::string(14 - std::min<size_t>(14, value.size()), '0') + value;
