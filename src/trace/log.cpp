@@ -104,9 +104,23 @@ void Trace::flush_scans() {
   std::vector<Scan> scans;
   {
     std::lock_guard lock(scans_mutex_);
+    if (pending_scans_.empty()) return;
     scans.swap(pending_scans_);
+    scans_flushing_ = true;
   }
-  if (scans.empty()) return;
+  // However the write ends, the scan pages waiting for it go on (when it failed, the scans
+  // are lost: they were counts, and alerts that later scans raise again).
+  struct Flushed {
+    Trace& trace;
+    ~Flushed() {
+      {
+        std::lock_guard lock(trace.scans_mutex_);
+        trace.scans_flushing_ = false;
+        ++trace.scans_flushes_;
+      }
+      trace.scans_flushed_.notify_all();
+    }
+  } flushed{*this};
   database_.write([&](db::Session& session) {
     for (const auto& scan : scans) {
       session.exec("INSERT INTO trace_scans (lot_id, serial, at, place, suspect) VALUES (:l, :s, :a, :p, :x)",

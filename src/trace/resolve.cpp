@@ -63,7 +63,13 @@ http::Response Trace::resolve(http::Request& request) {
     return response;
   }
   std::optional<boost::json::object> body;
-  boost::json::value scan;
+  // The lot or item scanned, for counting the scan once its page is made.
+  struct Scanned {
+    int64_t lot_id, platform_id;
+    bool consumed;
+  };
+  std::optional<Scanned> scanned;
+  const int64_t now = clock_.now_ms();
   boost::json::array proof_nodes;
   boost::json::array events;               // the lot's events, but for their EPCIS JSON:
   std::vector<std::string> stored_events;  // that, as recorded
@@ -87,34 +93,7 @@ http::Response Trace::resolve(http::Request& request) {
       item = boost::json::object{{"serial", found->text(0)},
                                  {"consumed_at", found->is_null(1) ? boost::json::value() : found->integer(1)}};
     }
-    // The scan is counted; an item scanned after it was consumed, or implausibly often in a
-    // day, looks copied: the page warns and the county gets an alert. Staff looking at a lot
-    // from the console or their own lot page (?preview=1) are not buyers scanning its code:
-    // they see what a scan would, and are not counted.
-    const bool preview = request.query_param("preview") == "1" && request.principal &&
-                         request.principal->role != core::Role::kBuyer;
-    const int64_t now = clock_.now_ms();
-    const std::string today = core::shanghai_date(now);
-    const int64_t day = core::shanghai_day(now);
-    int64_t recent = session.scalar("SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d",
-                                    {lot_id, serial, today});
-    {
-      std::lock_guard lock(scans_mutex_);
-      for (const auto& pending : pending_scans_)
-        recent += pending.lot_id == lot_id && pending.serial == serial && core::shanghai_day(pending.at) == day;
-    }
-    const int64_t count = recent + (preview ? 0 : 1);
-    std::optional<std::string> warning;
-    if (!serial.empty() && consumed)
-      warning = "scanned_after_consumed";
-    else if (!serial.empty() && count > options_.scans_per_day_suspect)
-      warning = "scanned_often";
-    if (!preview) {
-      std::lock_guard lock(scans_mutex_);
-      pending_scans_.push_back({lot_id, lot_platform, serial, coarse_place(request.remote_address), now, warning});
-    }
-    scan = boost::json::object{{"count_today", count},
-                               {"warning", warning ? boost::json::value(*warning) : boost::json::value()}};
+    scanned = Scanned{lot_id, lot_platform, consumed};
     std::string village_code = row->text(17);
     boost::json::value plot;
     if (!row->is_null(18)) {
@@ -221,7 +200,53 @@ http::Response Trace::resolve(http::Request& request) {
         {"checkpoint", checkpoint ? boost::json::value(std::move(*checkpoint)) : boost::json::value()}};
   });
   if (!body) return http::error_response(request, core::not_found("no such lot or item"));
-  (*body)["scan"] = std::move(scan);
+  // The scan is counted; an item scanned after it was consumed, or implausibly often in a
+  // day, looks copied: the page warns and the county gets an alert. Staff looking at a lot
+  // from the console or their own lot page (?preview=1) are not buyers scanning its code:
+  // they see what a scan would, and are not counted.
+  const bool preview =
+      request.query_param("preview") == "1" && request.principal && request.principal->role != core::Role::kBuyer;
+  const std::string today = core::shanghai_date(now);
+  const int64_t day = core::shanghai_day(now);
+  // The scans recorded and those not yet, each counted once: counted again when scans were
+  // written meanwhile (they would be in both, or, caught mid-write, in neither). Waiting for
+  // a write holds no connection: on PostgreSQL that write may need one.
+  int64_t recent = 0;
+  for (;;) {
+    uint64_t flushes = 0;
+    int64_t unrecorded = 0;
+    {
+      std::unique_lock lock(scans_mutex_);
+      scans_flushed_.wait(lock, [&] { return !scans_flushing_; });
+      flushes = scans_flushes_;
+      for (const auto& pending : pending_scans_)
+        unrecorded +=
+            pending.lot_id == scanned->lot_id && pending.serial == serial && core::shanghai_day(pending.at) == day;
+    }
+    int64_t recorded = 0;
+    database_.with_session([&](db::Session& session) {
+      recorded = session.scalar("SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d",
+                                {scanned->lot_id, serial, today});
+    });
+    std::lock_guard lock(scans_mutex_);
+    if (!scans_flushing_ && scans_flushes_ == flushes) {
+      recent = recorded + unrecorded;
+      break;
+    }
+  }
+  const int64_t count = recent + (preview ? 0 : 1);
+  std::optional<std::string> warning;
+  if (!serial.empty() && scanned->consumed)
+    warning = "scanned_after_consumed";
+  else if (!serial.empty() && count > options_.scans_per_day_suspect)
+    warning = "scanned_often";
+  if (!preview) {
+    std::lock_guard lock(scans_mutex_);
+    pending_scans_.push_back(
+        {scanned->lot_id, scanned->platform_id, serial, coarse_place(request.remote_address), now, warning});
+  }
+  (*body)["scan"] = boost::json::object{{"count_today", count},
+                                        {"warning", warning ? boost::json::value(*warning) : boost::json::value()}};
   // Each event's EPCIS JSON goes into the answer as it was recorded (written by
   // boost::json::serialize then), not parsed and written again: that was a fifth of the
   // time of a lot's page.

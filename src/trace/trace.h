@@ -180,6 +180,11 @@ class Trace {
   };
   std::mutex scans_mutex_;
   std::vector<Scan> pending_scans_;
+  // Scans being written by flush_scans are in neither pending_scans_ nor (until the write
+  // commits) the database: a scan page waits for the write before it counts the scans.
+  bool scans_flushing_ = false;
+  uint64_t scans_flushes_ = 0;  // flushes finished
+  std::condition_variable scans_flushed_;
   std::mutex tree_mutex_;
   MerkleTree tree_;  // the log's leaves read so far, for proofs
   std::thread background_;
