@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Traceability benchmark on loopback, against SQLite (the targets are for SQLite):
 #  - capture: EVENTS events (10 million by default) in EPCIS documents of 100 events, over
-#    CONNECTIONS (4) connections: events/s;
+#    CONNECTIONS (4) connections: events/s, over them all and over the last million (the log
+#    holding 9 to 10 million);
 #  - resolve: a lot with 50 events, its Digital Link resolved to the scan page's data (with
 #    every event's inclusion proof) REQUESTS (2,000) times over CONNECTIONS, then alone:
 #    p50 and p99 latency as the client sees it, and in the server (from its request log);
