@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <future>
+#include <limits>
 
 #include "http/json.h"
 #include "trace/internal.h"
@@ -101,28 +102,32 @@ void Trace::start_background() {
 }
 
 void Trace::flush_scans() {
-  std::vector<Scan> scans;
+  std::lock_guard flushing(flush_mutex_);  // batches are written in the order they are numbered
+  int64_t number = 0;
+  const std::vector<Scan>* scans = nullptr;
   {
     std::lock_guard lock(scans_mutex_);
+    // Batches written more than a minute ago: every page read since counts them in the
+    // database.
+    const int64_t now = clock_.now_ms();
+    while (!scan_batches_.empty() && now - scan_batches_.front().written_at > 60'000) scan_batches_.pop_front();
     if (pending_scans_.empty()) return;
-    scans.swap(pending_scans_);
-    scans_flushing_ = true;
+    number = ++scan_batches_taken_;
+    scan_batches_.push_back({number, std::move(pending_scans_), std::numeric_limits<int64_t>::max()});
+    pending_scans_.clear();
+    scans = &scan_batches_.back().scans;  // a deque keeps it in place while others are added
   }
-  // However the write ends, the scan pages waiting for it go on (when it failed, the scans
-  // are lost: they were counts, and alerts that later scans raise again).
-  struct Flushed {
+  // Once the write is over, the batch is kept a minute more (when the write failed, its scans
+  // are lost, and counted by this server's pages until then).
+  struct Written {
     Trace& trace;
-    ~Flushed() {
-      {
-        std::lock_guard lock(trace.scans_mutex_);
-        trace.scans_flushing_ = false;
-        ++trace.scans_flushes_;
-      }
-      trace.scans_flushed_.notify_all();
+    ~Written() {
+      std::lock_guard lock(trace.scans_mutex_);
+      trace.scan_batches_.back().written_at = trace.clock_.now_ms();
     }
-  } flushed{*this};
+  } written{*this};
   database_.write([&](db::Session& session) {
-    for (const auto& scan : scans) {
+    for (const auto& scan : *scans) {
       session.exec("INSERT INTO trace_scans (lot_id, serial, at, place, suspect) VALUES (:l, :s, :a, :p, :x)",
                    {scan.lot_id, scan.serial, scan.at, scan.place, int64_t{scan.alert.has_value()}});
       session.exec(
@@ -139,6 +144,10 @@ void Trace::flush_scans() {
             ":d, :t)",
             {scan.platform_id, scan.lot_id, scan.serial, *scan.alert, "scanned from " + scan.place, scan.at});
     }
+    session.exec(
+        "INSERT INTO trace_scan_flushes (server, flushes, at) VALUES (:s, :n, :a) ON CONFLICT (server) DO UPDATE SET "
+        "flushes = excluded.flushes, at = excluded.at",
+        {server_, number, clock_.now_ms()});
   });
 }
 

@@ -208,31 +208,28 @@ http::Response Trace::resolve(http::Request& request) {
       request.query_param("preview") == "1" && request.principal && request.principal->role != core::Role::kBuyer;
   const std::string today = core::shanghai_date(now);
   const int64_t day = core::shanghai_day(now);
-  // The scans recorded and those not yet, each counted once: counted again when scans were
-  // written meanwhile (they would be in both, or, caught mid-write, in neither). Waiting for
-  // a write holds no connection: on PostgreSQL that write may need one.
-  int64_t recent = 0;
-  for (;;) {
-    uint64_t flushes = 0;
-    int64_t unrecorded = 0;
-    {
-      std::unique_lock lock(scans_mutex_);
-      scans_flushed_.wait(lock, [&] { return !scans_flushing_; });
-      flushes = scans_flushes_;
-      for (const auto& pending : pending_scans_)
-        unrecorded +=
-            pending.lot_id == scanned->lot_id && pending.serial == serial && core::shanghai_day(pending.at) == day;
-    }
-    int64_t recorded = 0;
-    database_.with_session([&](db::Session& session) {
-      recorded = session.scalar("SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d",
-                                {scanned->lot_id, serial, today});
-    });
+  // The scans recorded and those not yet, each counted once: the day's count is read with
+  // how many of this server's batches of scans it includes, and the scans this server holds
+  // in memory are added but for those batches.
+  int64_t recorded = 0, flushes = 0;
+  database_.with_session([&](db::Session& session) {
+    auto row = session.query_one(
+        "SELECT (SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d), (SELECT flushes "
+        "FROM trace_scan_flushes WHERE server = :v)",
+        {scanned->lot_id, serial, today, server_});
+    recorded = row->integer(0);
+    flushes = row->integer(1);
+  });
+  int64_t recent = recorded;
+  {
+    auto same_code = [&](const Scan& scan) {
+      return scan.lot_id == scanned->lot_id && scan.serial == serial && core::shanghai_day(scan.at) == day;
+    };
     std::lock_guard lock(scans_mutex_);
-    if (!scans_flushing_ && scans_flushes_ == flushes) {
-      recent = recorded + unrecorded;
-      break;
-    }
+    for (const auto& scan : pending_scans_) recent += same_code(scan);
+    for (const auto& batch : scan_batches_)
+      if (batch.number > flushes)
+        for (const auto& scan : batch.scans) recent += same_code(scan);
   }
   const int64_t count = recent + (preview ? 0 : 1);
   std::optional<std::string> warning;

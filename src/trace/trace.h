@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -180,11 +181,18 @@ class Trace {
   };
   std::mutex scans_mutex_;
   std::vector<Scan> pending_scans_;
-  // Scans being written by flush_scans are in neither pending_scans_ nor (until the write
-  // commits) the database: a scan page waits for the write before it counts the scans.
-  bool scans_flushing_ = false;
-  uint64_t scans_flushes_ = 0;  // flushes finished
-  std::condition_variable scans_flushed_;
+  // The batches of scans flush_scans has taken, kept a while after they are written: a scan
+  // page whose read of the day's count was made before a batch's write committed counts
+  // that batch here (trace_scan_flushes tells it which batches its read includes).
+  struct ScanBatch {
+    int64_t number;
+    std::vector<Scan> scans;
+    int64_t written_at;  // INT64_MAX while being written
+  };
+  std::deque<ScanBatch> scan_batches_;  // the newest last
+  int64_t scan_batches_taken_ = 0;
+  std::mutex flush_mutex_;                          // one flush_scans at a time
+  const std::string server_ = core::random_hex(8);  // this process, in trace_scan_flushes
   std::mutex tree_mutex_;
   MerkleTree tree_;  // the log's leaves read so far, for proofs
   std::thread background_;
