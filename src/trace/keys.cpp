@@ -7,9 +7,9 @@
 //    looks events up mirrors those keys in a temporary table of its own, in memory, brought
 //    up to date (a few new rows) before each lookup.
 // When enough have gathered (an eighth as many as are merged, from 65,536 to 1,048,576),
-// the capture that sees it moves their keys into trace_event_keys in one sorted batch. An
-// index written at a random place per event had a page rewritten per event; a million keys
-// merged into the ten million of a large log rewrite about a tenth of a page per key.
+// the capture that sees it moves their keys into trace_event_keys in one sorted batch (a
+// million into 12 to 15 million took 2.5 to 3.1 s: docs/benchmarks.md). An index written
+// at a random place per event had a page of it rewritten per event.
 //
 // The mirror is a TEMP table on purpose: it belongs to its connection's transactions, so a
 // capture rolled back takes its keys out of the writer's mirror with it.
