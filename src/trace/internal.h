@@ -25,6 +25,9 @@ std::string local_time_text(int64_t ms);
 core::Result<std::string> record_event(db::Session& session, boost::json::object event, std::optional<int64_t> platform,
                                        int64_t now_ms);
 
+// A list of `count` distinct placeholders for SQL's IN (…): ":p1, :p2, …".
+std::string placeholders(size_t count);
+
 // RFC 3986 percent-encoding of a path segment (GS1 Digital Link values).
 std::string percent_encode(std::string_view text);
 

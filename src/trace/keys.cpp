@@ -19,17 +19,11 @@
 #include <chrono>
 
 #include "core/crypto.h"
+#include "trace/internal.h"
 #include "trace/trace.h"
 
 namespace longnan::trace {
 namespace {
-
-std::string placeholders(size_t from, size_t count) {
-  std::string list;
-  for (size_t index = from; index < from + count; ++index)
-    list += (list.empty() ? ":k" : ", :k") + std::to_string(index);
-  return list;
-}
 
 // Brings this connection's mirror of the unmerged keys up to date (SQLite).
 void mirror_recent_keys(db::Session& session) {
@@ -70,7 +64,7 @@ std::vector<int64_t> event_seqs(db::Session& session, const std::vector<int64_t>
   for (size_t from = 0; from < keys.size(); from += 100) {
     const size_t count = std::min<size_t>(100, keys.size() - from);
     const std::vector<db::Value> params(keys.begin() + from, keys.begin() + from + count);
-    const std::string list = placeholders(from % 100, count);
+    const std::string list = placeholders(count);
     for (const char* table : sqlite ? std::vector<const char*>{"trace_event_keys", "temp.trace_recent_keys"}
                                     : std::vector<const char*>{"trace_events"})
       for (const auto& row :
@@ -88,7 +82,7 @@ std::optional<int64_t> find_event(db::Session& session, const std::string& event
   if (seqs.empty()) return std::nullopt;
   std::vector<db::Value> params(seqs.begin(), seqs.end());
   params.emplace_back(event_id);
-  auto row = session.query_one("SELECT seq FROM trace_events WHERE seq IN (" + placeholders(0, seqs.size()) +
+  auto row = session.query_one("SELECT seq FROM trace_events WHERE seq IN (" + placeholders(seqs.size()) +
                                    ") AND event_id = :e ORDER BY leaf LIMIT 1",
                                params);
   if (!row) return std::nullopt;

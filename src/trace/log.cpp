@@ -144,10 +144,14 @@ void Trace::flush_scans() {
             ":d, :t)",
             {scan.platform_id, scan.lot_id, scan.serial, *scan.alert, "scanned from " + scan.place, scan.at});
     }
+    const int64_t now = clock_.now_ms();
     session.exec(
         "INSERT INTO trace_scan_flushes (server, flushes, at) VALUES (:s, :n, :a) ON CONFLICT (server) DO UPDATE SET "
         "flushes = excluded.flushes, at = excluded.at",
-        {server_, number, clock_.now_ms()});
+        {server_, number, now});
+    // The rows of servers gone (a row a start): none has written for a day. A server idle
+    // that long holds no batch its pages would need the row for.
+    session.exec("DELETE FROM trace_scan_flushes WHERE at < :t", {now - 86'400'000});
   });
 }
 

@@ -74,12 +74,6 @@ void match_clause(const std::vector<std::string>& values, std::string_view roles
            alternatives + "))";
 }
 
-std::string placeholders(size_t count) {
-  std::string out;
-  for (size_t i = 0; i < count; ++i) out += i ? ", :p" : ":p";
-  return out;
-}
-
 std::string token_encode(const std::string& text) {
   std::string out(sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),

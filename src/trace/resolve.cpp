@@ -63,13 +63,7 @@ http::Response Trace::resolve(http::Request& request) {
     return response;
   }
   std::optional<boost::json::object> body;
-  // The lot or item scanned, for counting the scan once its page is made.
-  struct Scanned {
-    int64_t lot_id, platform_id;
-    bool consumed;
-  };
-  std::optional<Scanned> scanned;
-  const int64_t now = clock_.now_ms();
+  boost::json::value scan;
   boost::json::array proof_nodes;
   boost::json::array events;               // the lot's events, but for their EPCIS JSON:
   std::vector<std::string> stored_events;  // that, as recorded
@@ -93,7 +87,46 @@ http::Response Trace::resolve(http::Request& request) {
       item = boost::json::object{{"serial", found->text(0)},
                                  {"consumed_at", found->is_null(1) ? boost::json::value() : found->integer(1)}};
     }
-    scanned = Scanned{lot_id, lot_platform, consumed};
+    // The scan is counted; an item scanned after it was consumed, or implausibly often in a
+    // day, looks copied: the page warns and the county gets an alert. Staff looking at a lot
+    // from the console or their own lot page (?preview=1) are not buyers scanning its code:
+    // they see what a scan would, and are not counted.
+    const bool preview =
+        request.query_param("preview") == "1" && request.principal && request.principal->role != core::Role::kBuyer;
+    const int64_t now = clock_.now_ms();
+    const std::string today = core::shanghai_date(now);
+    const int64_t day = core::shanghai_day(now);
+    // The scans recorded and those not yet, each counted once: the day's count is read with
+    // how many of this server's batches of scans it includes, and the scans this server holds
+    // in memory are added but for those batches.
+    auto recorded = session.query_one(
+        "SELECT (SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d), (SELECT flushes "
+        "FROM trace_scan_flushes WHERE server = :v)",
+        {lot_id, serial, today, server_});
+    int64_t recent = recorded->integer(0);
+    const int64_t flushes = recorded->integer(1);
+    {
+      auto same_code = [&](const Scan& other) {
+        return other.lot_id == lot_id && other.serial == serial && core::shanghai_day(other.at) == day;
+      };
+      std::lock_guard lock(scans_mutex_);
+      for (const auto& other : pending_scans_) recent += same_code(other);
+      for (const auto& batch : scan_batches_)
+        if (batch.number > flushes)
+          for (const auto& other : batch.scans) recent += same_code(other);
+    }
+    const int64_t count = recent + (preview ? 0 : 1);
+    std::optional<std::string> warning;
+    if (!serial.empty() && consumed)
+      warning = "scanned_after_consumed";
+    else if (!serial.empty() && count > options_.scans_per_day_suspect)
+      warning = "scanned_often";
+    if (!preview) {
+      std::lock_guard lock(scans_mutex_);
+      pending_scans_.push_back({lot_id, lot_platform, serial, coarse_place(request.remote_address), now, warning});
+    }
+    scan = boost::json::object{{"count_today", count},
+                               {"warning", warning ? boost::json::value(*warning) : boost::json::value()}};
     std::string village_code = row->text(17);
     boost::json::value plot;
     if (!row->is_null(18)) {
@@ -200,50 +233,7 @@ http::Response Trace::resolve(http::Request& request) {
         {"checkpoint", checkpoint ? boost::json::value(std::move(*checkpoint)) : boost::json::value()}};
   });
   if (!body) return http::error_response(request, core::not_found("no such lot or item"));
-  // The scan is counted; an item scanned after it was consumed, or implausibly often in a
-  // day, looks copied: the page warns and the county gets an alert. Staff looking at a lot
-  // from the console or their own lot page (?preview=1) are not buyers scanning its code:
-  // they see what a scan would, and are not counted.
-  const bool preview =
-      request.query_param("preview") == "1" && request.principal && request.principal->role != core::Role::kBuyer;
-  const std::string today = core::shanghai_date(now);
-  const int64_t day = core::shanghai_day(now);
-  // The scans recorded and those not yet, each counted once: the day's count is read with
-  // how many of this server's batches of scans it includes, and the scans this server holds
-  // in memory are added but for those batches.
-  int64_t recorded = 0, flushes = 0;
-  database_.with_session([&](db::Session& session) {
-    auto row = session.query_one(
-        "SELECT (SELECT scans FROM trace_scan_days WHERE lot_id = :l AND serial = :s AND day = :d), (SELECT flushes "
-        "FROM trace_scan_flushes WHERE server = :v)",
-        {scanned->lot_id, serial, today, server_});
-    recorded = row->integer(0);
-    flushes = row->integer(1);
-  });
-  int64_t recent = recorded;
-  {
-    auto same_code = [&](const Scan& scan) {
-      return scan.lot_id == scanned->lot_id && scan.serial == serial && core::shanghai_day(scan.at) == day;
-    };
-    std::lock_guard lock(scans_mutex_);
-    for (const auto& scan : pending_scans_) recent += same_code(scan);
-    for (const auto& batch : scan_batches_)
-      if (batch.number > flushes)
-        for (const auto& scan : batch.scans) recent += same_code(scan);
-  }
-  const int64_t count = recent + (preview ? 0 : 1);
-  std::optional<std::string> warning;
-  if (!serial.empty() && scanned->consumed)
-    warning = "scanned_after_consumed";
-  else if (!serial.empty() && count > options_.scans_per_day_suspect)
-    warning = "scanned_often";
-  if (!preview) {
-    std::lock_guard lock(scans_mutex_);
-    pending_scans_.push_back(
-        {scanned->lot_id, scanned->platform_id, serial, coarse_place(request.remote_address), now, warning});
-  }
-  (*body)["scan"] = boost::json::object{{"count_today", count},
-                                        {"warning", warning ? boost::json::value(*warning) : boost::json::value()}};
+  (*body)["scan"] = std::move(scan);
   // Each event's EPCIS JSON goes into the answer as it was recorded (written by
   // boost::json::serialize then), not parsed and written again: that was a fifth of the
   // time of a lot's page.

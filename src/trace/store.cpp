@@ -137,6 +137,12 @@ std::optional<Named> named_by(const std::string& uri) {
 
 }  // namespace
 
+std::string placeholders(size_t count) {
+  std::string list;
+  for (size_t index = 1; index <= count; ++index) list += (index > 1 ? ", :p" : ":p") + std::to_string(index);
+  return list;
+}
+
 // RFC 3986 percent-encoding of a path segment (GS1 Digital Link values).
 std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -205,15 +211,11 @@ core::Result<std::vector<std::string>> store_events(db::Session& session, std::v
   std::map<std::pair<std::string, bool>, std::string> recorded;
   const std::vector<int64_t> seqs = event_seqs(session, keys);
   for (size_t from = 0; from < seqs.size(); from += 100) {
-    std::string list;
-    std::vector<db::Value> params;
-    for (size_t index = from; index < std::min(seqs.size(), from + 100); ++index) {
-      list += list.empty() ? ":p" + std::to_string(index) : ", :p" + std::to_string(index);
-      params.emplace_back(seqs[index]);
-    }
+    const std::vector<db::Value> params(seqs.begin() + from, seqs.begin() + std::min(seqs.size(), from + 100));
     // Keys of other eventIDs may come back too (64 bits collide, rarely): the ids decide.
-    for (const auto& row : session.query(
-             "SELECT event_id, error_declaration, hash FROM trace_events WHERE seq IN (" + list + ")", params))
+    for (const auto& row : session.query("SELECT event_id, error_declaration, hash FROM trace_events WHERE seq IN (" +
+                                             placeholders(params.size()) + ")",
+                                         params))
       recorded[{row.text(0), row.integer(1) != 0}] = row.text(2);
   }
   for (size_t index = 0; index < events.size(); ++index) {
